@@ -1,0 +1,98 @@
+"""The account app of the help center: a Flask application factory."""
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: defaults from :mod:`site_app.config`, then ``FLASK_*`` variables."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app)
+
+    from . import cli, errors, i18n, mail, safety
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import mail as flask_mail
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    flask_mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    _init_login(app, login_manager)
+    i18n.init_app(app)
+    safety.init_app(app)
+    errors.init_app(app)
+    mail.init_app(app)
+    cli.init_app(app)
+
+    from . import account, auth, help, main
+
+    app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(help.bp)
+
+    from .templating import init_app as init_templating
+
+    init_templating(app)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    """Fill the defaults that depend on the instance folder; never hard-code a secret."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'site.db'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    # Flask-Mail reads MAIL_SUPPRESS_SEND once, at init_app.
+    app.config.setdefault("MAIL_SUPPRESS_SEND", False)
+
+
+def _instance_secret(key_file: Path) -> str:
+    """Read the development secret, creating it once (atomically: workers may race)."""
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):
+        secret = key_file.read_text().strip()
+        if secret:
+            return secret
+        time.sleep(0.01)
+    raise RuntimeError(f"{key_file} is empty: delete it or set FLASK_SECRET_KEY")
+
+
+def _init_login(app: Flask, login_manager) -> None:
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_user(stamp):
+        return db.session.scalar(select(User).where(User.security_stamp == stamp))

@@ -1,0 +1,67 @@
+"""Thin views of the account page."""
+
+from flask import flash, redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import accounts
+from ..forms import ConfirmForm
+from ..passwords import verify_password
+from . import bp
+from .forms import ChangePasswordForm, DeleteAccountForm
+
+
+def _page(password_form=None, delete_form=None, status=200):
+    password_form = password_form or ChangePasswordForm(formdata=None)
+    delete_form = delete_form or DeleteAccountForm(formdata=None)
+    return (
+        render_template(
+            "account/index.html",
+            user=current_user,
+            password_form=password_form,
+            delete_form=delete_form,
+            logout_form=ConfirmForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.route("")
+@login_required
+def index():
+    return _page()
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.current_password.data):
+            user = current_user._get_current_object()
+            accounts.set_password(user, form.new_password.data)
+            login_user(user)  # this session follows the new stamp; all others end
+            flash(
+                _l("Your password has been changed. Your other sessions are signed out."),
+                "success",
+            )
+            return redirect(url_for("account.index"))
+        form.current_password.errors.append(_l("This is not your current password."))
+    return _page(password_form=form, status=422)
+
+
+@bp.route("/delete", methods=["POST"])
+@login_required
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.password.data):
+            user = current_user._get_current_object()
+            logout_user()
+            accounts.delete_account(user)
+            session.clear()
+            flash(_l("Your account has been deleted."), "success")
+            return redirect(url_for("main.index"))
+        form.password.errors.append(_l("This is not your password."))
+    return _page(delete_form=form, status=422)

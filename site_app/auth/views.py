@@ -1,0 +1,163 @@
+"""Thin views: parse the form, call :mod:`site_app.accounts`, render."""
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import accounts, tokens
+from ..forms import ConfirmForm, EmailForm
+from ..limits import login_failure_limits, mail_action_limits
+from ..safety import safe_next
+from . import bp
+from .forms import LoginForm, ResetPasswordForm, SignupForm
+
+
+def start_session(user) -> None:
+    """Sign ``user`` in on a fresh session (no value of the old one survives)."""
+    locale = str(get_locale())
+    session.clear()
+    login_user(user)
+    accounts.set_locale(user, locale)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_failure_limits
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next"))
+        if current_user.is_authenticated:
+            return redirect(form.next.data or url_for("account.index"))
+    needs_activation = False
+    if form.validate_on_submit():
+        outcome = accounts.authenticate(form.email.data, form.password.data)
+        if outcome.ok:
+            start_session(outcome.user)
+            return redirect(safe_next(form.next.data) or url_for("account.index"))
+        g.login_failed = form.email.data
+        needs_activation = outcome.needs_activation
+    elif request.method == "POST":
+        g.login_failed = form.email.data or ""
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template(
+            "auth/login.html",
+            form=form,
+            failed=request.method == "POST" and not form.errors,
+            needs_activation=needs_activation,
+            resend_form=EmailForm(email=form.email.data, formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@mail_action_limits
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        accounts.register(form.email.data, form.password.data, str(get_locale()))
+        session["pending_email"] = form.email.data
+        return redirect(url_for("auth.check_mailbox", reason="signup"))
+    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/check-your-mail/<any(signup, resend, reset):reason>")
+def check_mailbox(reason):
+    """The same answer whether or not the address has an account."""
+    return render_template(
+        "auth/check_mailbox.html", reason=reason, email=session.get("pending_email")
+    )
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+def activate(token):
+    """GET only shows a button: mail scanners open links, they must not activate."""
+    check = tokens.check_token(token, tokens.ACTIVATE, _delay("ACTIVATION_DELAY"))
+    if check.problem:
+        return _link_problem(check.problem, "activate")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accounts.activate(check.user)
+        start_session(check.user)
+        flash(_l("Your account is activated. Welcome!"), "success")
+        return redirect(url_for("account.index"))
+    return render_template("auth/activate.html", form=form, email=check.user.email)
+
+
+@bp.route("/activation/resend", methods=["GET", "POST"])
+@mail_action_limits
+def resend_activation():
+    form = EmailForm()
+    if form.validate_on_submit():
+        accounts.resend_activation(form.email.data)
+        session["pending_email"] = form.email.data
+        return redirect(url_for("auth.check_mailbox", reason="resend"))
+    return (
+        render_template("auth/resend_activation.html", form=form),
+        422 if form.errors else 200,
+    )
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@mail_action_limits
+def forgot_password():
+    form = EmailForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:254]
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        session["pending_email"] = form.email.data
+        return redirect(url_for("auth.check_mailbox", reason="reset"))
+    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    check = tokens.check_token(token, tokens.RESET_PASSWORD, _delay("PASSWORD_RESET_DELAY"))
+    if check.problem:
+        return _link_problem(check.problem, "reset")
+    form = ResetPasswordForm()
+    form.account_email = check.user.email
+    if form.validate_on_submit():
+        accounts.set_password(check.user, form.password.data)
+        logout_user()
+        session.clear()
+        flash(_l("Your password has been changed. Sign in with your new password."), "success")
+        return redirect(url_for("auth.login"))
+    return (
+        render_template("auth/reset_password.html", form=form, email=check.user.email),
+        422 if form.errors else 200,
+    )
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    logout_user()
+    session.clear()
+    flash(_l("You are signed out."), "success")
+    return redirect(url_for("main.index"))
+
+
+def _delay(name):
+    return current_app.config[name]
+
+
+def _link_problem(problem: str, purpose: str):
+    """The page for an expired, tampered or already used link, with its help topic."""
+    status = 400 if problem == "invalid" else 410
+    return (
+        render_template(
+            "errors/link.html",
+            problem=problem,
+            purpose=purpose,
+            topic=f"link-{problem}",
+            form=EmailForm(formdata=None),
+        ),
+        status,
+    )

@@ -1,0 +1,80 @@
+"""Every setting with a safe default.
+
+Each key can be overridden from the environment with the ``FLASK_`` prefix
+(``FLASK_SQLALCHEMY_DATABASE_URI``, ``FLASK_MAIL_SERVER`` …), read by
+``app.config.from_prefixed_env()`` in :func:`site_app.create_app`.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Languages offered everywhere; the first one is the default.
+LANGUAGES = ["fr", "en"]
+BABEL_DEFAULT_LOCALE = "fr"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+LANGUAGE_COOKIE = "lang"
+
+SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+#: Accounts never activated are deleted after this delay (``flask accounts purge``).
+ACTIVATION_DELAY = timedelta(hours=48)
+PASSWORD_RESET_DELAY = timedelta(hours=1)
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+#: argon2id parameters (OWASP minimum: 19 MiB, 2 passes, 1 lane).
+ARGON2_MEMORY_COST = 19456
+ARGON2_TIME_COST = 2
+ARGON2_PARALLELISM = 1
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_HTTPONLY = True
+PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+MAX_CONTENT_LENGTH = 64 * 1024
+MAX_FORM_MEMORY_SIZE = 64 * 1024
+WTF_CSRF_TIME_LIMIT = 4 * 3600
+
+#: Mail: with no MAIL_SERVER, mails stay in the development mailbox (/dev/mailbox).
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Centre d'aide <no-reply@example.org>"
+MAIL_TIMEOUT = 10
+SUPPORT_EMAIL = "support@example.org"
+#: "background": a thread of each process delivers right after the commit;
+#: "inline": delivered before the response (tests); "worker": only
+#: ``flask outbox deliver --watch`` delivers.
+OUTBOX_DELIVERY = "background"
+OUTBOX_MAX_DELAY = timedelta(hours=1)
+#: /dev/mailbox is served only when no MAIL_SERVER is set and this is true.
+DEV_MAILBOX = True
+
+#: Where the built help center lives (``make docs``), served at /help/.
+HELP_SITE_DIR = str(PROJECT_ROOT / "site")
+HELP_CACHE_MAX_AGE = 300
+
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+#: Failed sign-ins from one address, and against one account (all addresses).
+LOGIN_FAILURES_PER_IP = "5 per 5 minutes"
+LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
+#: Mail-sending actions: per address, and per target email.
+MAIL_ACTIONS_PER_IP = "10 per hour"
+MAIL_ACTIONS_PER_EMAIL = "3 per hour"
+#: Number of reverse proxies trusted to set X-Forwarded-For (0: none).
+PROXY_FIX_X_FOR = 0
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "object-src 'none'"
+)

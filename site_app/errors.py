@@ -1,0 +1,112 @@
+"""One handler per error status, each with its explanation, reference and help topic.
+
+Browsers get a localized page in the site's look; JSON clients get
+``{"error", "message", "help_url", "reference"}`` (Stripe's ``doc_url``
+pattern). If the page itself cannot be rendered, a plain page still answers.
+"""
+
+import logging
+import secrets
+import time
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import limiter
+from .help_topics import help_url
+
+log = logging.getLogger(__name__)
+
+#: status → (help topic, title, explanation)
+ERRORS = {
+    400: ("bad-request", _l("The request could not be understood"),
+          _l("Something in what your browser sent was not valid. Go back, reload the page and try again.")),
+    403: ("form-expired", _l("The form has expired"),
+          _l("For your security, forms expire after a while or when cookies are blocked. Reload the page and send the form again.")),
+    404: ("page-not-found", _l("Page not found"),
+          _l("This address leads nowhere. It may have been mistyped, or the page has moved.")),
+    405: ("method-not-allowed", _l("This action is not possible here"),
+          _l("This page cannot be used that way. Go back to the previous page and use its buttons.")),
+    413: ("too-large", _l("What you sent is too large"),
+          _l("The form you sent is larger than we accept. Shorten the text and try again.")),
+    429: ("ip-blocked", _l("Too many attempts"),
+          _l("Too many attempts came from your connection. Your IP address is temporarily blocked.")),
+    500: ("server-error", _l("Something went wrong on our side"),
+          _l("An unexpected error happened. Nothing you did caused it; try again in a moment.")),
+    503: ("unavailable", _l("Service temporarily unavailable"),
+          _l("The service is under maintenance or overloaded. Try again in a few minutes.")),
+}
+
+
+def wants_json() -> bool:
+    """Tell whether the client prefers JSON to HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_response(status: int, reference: str | None = None, **context):
+    """Answer ``status`` with its page (or JSON), its reference and its help link."""
+    topic, title, message = ERRORS[status]
+    topic = context.pop("topic", topic)
+    reference = reference or f"E{status}"
+    link = help_url(topic)
+    if wants_json():
+        body = {"error": topic, "message": str(message), "help_url": link, "reference": reference}
+        return jsonify(body), status
+    try:
+        page = render_template(
+            "errors/error.html", status=status, topic=topic, title=title,
+            message=message, reference=reference, help_link=link, **context,
+        )
+    except Exception:  # the template failed: answer anyway, plainly
+        log.exception("error page %s could not be rendered", status)
+        page = (
+            f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+            f"<p>{escape(message)}</p><p>{escape(gettext('Reference'))}: {escape(reference)}</p>"
+            f'<p><a href="{escape(link)}">{escape(gettext("Read the help article"))}</a></p>'
+        )
+    return page, status
+
+
+def _blocked(error):
+    limit = limiter.current_limit
+    reset_at = int(limit.reset_at) if limit else int(time.time()) + 60
+    seconds = max(reset_at - int(time.time()), 1)
+    login = request.endpoint == "auth.login"
+    return error_response(
+        429, reference="B2" if login else "E429", seconds=seconds, reset_at=reset_at,
+        login_blocked=login,
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register a handler for every HTTP error and for unexpected exceptions."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return error_response(403, reference="E403-CSRF")
+
+    @app.errorhandler(429)
+    def _too_many(error):
+        return _blocked(error)
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        if error.code in ERRORS:
+            return error_response(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        incident = secrets.token_hex(3).upper()
+        current_app.logger.exception("incident %s", incident, exc_info=error)
+        return error_response(500, reference=f"E500-{incident}")
+
+    @app.errorhandler(InternalServerError)
+    def _internal(error):
+        return _unexpected(error.original_exception or error)

@@ -1,0 +1,94 @@
+"""Form fields shared by the blueprints: email and password, with localized errors."""
+
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length, StopValidation
+
+from .passwords import password_problems
+
+EMAIL_MAX_LENGTH = 254
+
+
+def normalize_email(value: str | None) -> str:
+    """Trim, NFC-normalise and lower-case an address, the form it is stored in."""
+    return unicodedata.normalize("NFC", (value or "").strip()).lower()
+
+
+class ValidEmail:
+    """Refuse what is not a deliverable-looking address; store its normalised form."""
+
+    def __call__(self, form, field):
+        try:
+            result = validate_email(field.data, check_deliverability=False)
+        except EmailNotValidError:
+            raise StopValidation(
+                _l("Enter a valid email address, such as name@example.org.")
+            ) from None
+        field.data = normalize_email(result.normalized)
+
+
+class AcceptablePassword:
+    """Apply the password rules; the message says which rule failed."""
+
+    def __init__(self, email_field: str | None = None):
+        self.email_field = email_field
+
+    def __call__(self, form, field):
+        email = form[self.email_field].data if self.email_field else ""
+        if self.email_field is None and hasattr(form, "account_email"):
+            email = form.account_email
+        problems = password_problems(field.data or "", email or "")
+        if problems:
+            raise StopValidation(problems[0])
+
+
+def email_field(autofocus: bool = True) -> EmailField:
+    """The email input, ready for password managers."""
+    render_kw = {"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+    if autofocus:
+        render_kw["autofocus"] = True
+    return EmailField(
+        _l("Email address"),
+        filters=[normalize_email],
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Length(max=EMAIL_MAX_LENGTH, message=_l("This address is too long.")),
+            ValidEmail(),
+        ],
+        render_kw=render_kw,
+    )
+
+
+def current_password_field(label=None) -> PasswordField:
+    """A password typed to prove who you are (no rules beyond a sane length)."""
+    return PasswordField(
+        label or _l("Password"),
+        validators=[
+            DataRequired(_l("Enter your password.")),
+            Length(max=1024, message=_l("This password is too long.")),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def new_password_field(label=None, email_field: str | None = None) -> PasswordField:
+    """A new password, checked against the rules."""
+    return PasswordField(
+        label or _l("Password"),
+        validators=[DataRequired(_l("Choose a password.")), AcceptablePassword(email_field)],
+        render_kw={"autocomplete": "new-password", "aria-describedby": "password-rules"},
+    )
+
+
+class EmailForm(FlaskForm):
+    """Just an address: resend activation, forgotten password."""
+
+    email = email_field()
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token: confirm activation, sign out."""

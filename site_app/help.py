@@ -1,0 +1,62 @@
+"""The built help center, served at /help/ on the app's origin, and /help/go/<topic>."""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
+from werkzeug.exceptions import NotFound
+
+from .help_topics import resolve
+from .i18n import select_locale, supported
+
+bp = Blueprint("help", __name__, url_prefix="/help")
+
+
+def _site() -> Path:
+    return Path(current_app.config["HELP_SITE_DIR"])
+
+
+@bp.route("/go/<topic>")
+def go(topic):
+    """Stable link to a help topic, in the reader's language (``?lang=``, cookie, browser)."""
+    locale = supported(request.args.get("lang")) or select_locale()
+    target = resolve(topic, locale)
+    if target is None:
+        abort(404)
+    return redirect(target, code=302)
+
+
+@bp.route("/", defaults={"path": ""})
+@bp.route("/<path:path>")
+def page(path):
+    """A file of the built guide; directories serve their index.html."""
+    site = _site()
+    if not (site / "index.html").is_file():
+        abort(503)
+    if path == "" and select_locale() != current_app.config["LANGUAGES"][0]:
+        if (site / select_locale() / "index.html").is_file():
+            return redirect(f"/help/{select_locale()}/")
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    elif (site / path).is_dir():
+        return redirect(f"/help/{path}/", code=301)
+    try:
+        response = send_from_directory(site, path, max_age=_max_age(path))
+    except NotFound:
+        return _not_found(site, path)
+    return response
+
+
+def _max_age(path: str) -> int:
+    # HTML is revalidated each time (ETag → 304); assets may be cached a while.
+    return 0 if path.endswith(".html") else current_app.config["HELP_CACHE_MAX_AGE"]
+
+
+def _not_found(site: Path, path: str):
+    """The guide's own 404 page, in the language of the part of the site asked for."""
+    first = path.split("/", 1)[0]
+    candidates = [site / first / "404.html"] if supported(first) else []
+    candidates.append(site / "404.html")
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8"), 404, {"Content-Type": "text/html; charset=utf-8"}
+    abort(404)

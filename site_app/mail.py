@@ -1,0 +1,188 @@
+"""How mail is rendered, queued in the outbox and delivered.
+
+Every mail is first a row of :class:`OutboxMail`, added to the session of the
+change that causes it and committed with it. Delivery comes after the commit:
+a row is *claimed* by moving its ``next_attempt_at`` forward (an atomic
+update, so two deliverers never send it at once), then sent; a failure keeps
+the row pending with a growing delay and the last error. A deliverer killed
+mid-send leaves a claim that expires, so the mail goes out again with the same
+Message-ID (at-least-once).
+"""
+
+import logging
+import smtplib
+import threading
+from datetime import timedelta
+from email.utils import make_msgid
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from flask_mail import Connection, Message
+from sqlalchemy import select, update
+
+from .clock import utcnow
+from .extensions import db
+from .models import OutboxMail
+
+log = logging.getLogger(__name__)
+
+#: How long a claimed mail is held before another deliverer may try it.
+CLAIM_LEASE = timedelta(minutes=5)
+
+
+def queue_mail(kind: str, recipient: str, locale: str, subject: str, **context) -> OutboxMail:
+    """Render ``email/<kind>.txt`` and ``.html`` in ``locale`` and add the mail to the outbox.
+
+    ``subject`` is a lazy string, translated here. The caller commits.
+    """
+    with force_locale(locale):
+        context.update(locale=locale)
+        mail = OutboxMail(
+            message_id=make_msgid(domain=_sender_domain()),
+            kind=kind,
+            recipient=recipient,
+            sender=current_app.config["MAIL_DEFAULT_SENDER"],
+            subject=str(subject),
+            body_text=render_template(f"email/{kind}.txt", subject=subject, **context),
+            body_html=render_template(f"email/{kind}.html", subject=subject, **context),
+            reply_to=context.get("reply_to"),
+        )
+    db.session.add(mail)
+    return mail
+
+
+def _sender_domain() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def uses_dev_mailbox() -> bool:
+    """Tell whether mails stay on this machine (no SMTP server configured)."""
+    return not current_app.config.get("MAIL_SERVER")
+
+
+class _TimeoutConnection(Connection):
+    """Flask-Mail's connection, with a socket timeout so a dead server cannot hang us."""
+
+    def configure_host(self):
+        cls = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = cls(self.mail.server, self.mail.port, timeout=current_app.config["MAIL_TIMEOUT"])
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
+
+
+def _as_message(mail: OutboxMail) -> Message:
+    message = Message(
+        subject=mail.subject,
+        recipients=[mail.recipient],
+        body=mail.body_text,
+        html=mail.body_html,
+        sender=mail.sender,
+        reply_to=mail.reply_to,
+    )
+    message.msgId = mail.message_id
+    message.date = mail.created_at.timestamp()
+    return message
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Growing delay after ``attempts`` failures: 1, 2, 4 … minutes, capped."""
+    delay = timedelta(minutes=2 ** max(attempts - 1, 0))
+    return min(delay, current_app.config["OUTBOX_MAX_DELAY"])
+
+
+def _claim(mail_id: int, seen_next_attempt) -> bool:
+    now = utcnow()
+    result = db.session.execute(
+        update(OutboxMail)
+        .where(
+            OutboxMail.id == mail_id,
+            OutboxMail.sent_at.is_(None),
+            OutboxMail.next_attempt_at == seen_next_attempt,
+        )
+        .values(next_attempt_at=now + CLAIM_LEASE, attempts=OutboxMail.attempts + 1)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
+    """Deliver the mails that are due (all pending ones with ``flush``).
+
+    Returns ``(sent, failed)``. Safe to run in several processes at once.
+    """
+    query = select(OutboxMail.id, OutboxMail.next_attempt_at).where(OutboxMail.sent_at.is_(None))
+    if not flush:
+        query = query.where(OutboxMail.next_attempt_at <= utcnow())
+    rows = db.session.execute(query.order_by(OutboxMail.id).limit(limit)).all()
+    sent = failed = 0
+    state = current_app.extensions["mail"]
+    for mail_id, next_attempt_at in rows:
+        if not _claim(mail_id, next_attempt_at):
+            continue
+        mail = db.session.get(OutboxMail, mail_id)
+        try:
+            if uses_dev_mailbox():
+                mail.transport = "mailbox"
+            else:
+                with _TimeoutConnection(state) as connection:
+                    connection.send(_as_message(mail))
+                mail.transport = "smtp"
+        except (OSError, smtplib.SMTPException) as error:
+            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+            mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
+            failed += 1
+            log.warning("mail %s to %s not delivered: %s", mail.id, mail.recipient, error)
+        else:
+            mail.sent_at = utcnow()
+            mail.last_error = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+class BackgroundDeliverer:
+    """One thread per process that delivers right after a commit, and retries every minute."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.wake = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def notify(self) -> None:
+        """Wake the thread (started on first use, so after gunicorn forks)."""
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+                self.thread.start()
+        self.wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(timeout=60)
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    deliver_pending()
+                except Exception:  # keep the thread alive; the mails stay pending
+                    log.exception("outbox delivery failed")
+                finally:
+                    db.session.remove()
+
+
+def dispatch() -> None:
+    """Deliver what was just committed, as ``OUTBOX_DELIVERY`` says."""
+    mode = current_app.config["OUTBOX_DELIVERY"]
+    if mode == "inline":
+        deliver_pending()
+    elif mode == "background":
+        current_app.extensions["outbox"].notify()
+
+
+def init_app(app: Flask) -> None:
+    """Register the per-process deliverer."""
+    app.extensions["outbox"] = BackgroundDeliverer(app)

@@ -1,0 +1,94 @@
+"""Which mails the account features send, and what each one carries.
+
+Templates live in ``templates/email/<kind>.txt`` and ``.html``; each starts
+with a comment listing its context variables.
+"""
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from . import tokens
+from .clock import utcnow
+from .help_topics import help_url
+from .mail import queue_mail
+from .models import User
+
+
+def _external(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def _common(user: User) -> dict:
+    return {
+        "email": user.email,
+        "help": lambda topic: help_url(topic, user.locale, external=True),
+        "support_email": current_app.config["SUPPORT_EMAIL"],
+    }
+
+
+def activation(user: User) -> None:
+    """« VEUILLEZ ACTIVER VOTRE COMPTE »: the signed link, its deadline, spam advice."""
+    delay = current_app.config["ACTIVATION_DELAY"]
+    deadline = utcnow() + delay
+    queue_mail(
+        "activate",
+        user.email,
+        user.locale,
+        _l("PLEASE ACTIVATE YOUR ACCOUNT"),
+        link=_external("auth.activate", token=tokens.make_token(user, tokens.ACTIVATE)),
+        deadline=deadline,
+        hours=int(delay.total_seconds() // 3600),
+        **_common(user),
+    )
+
+
+def account_created(user: User) -> None:
+    """Sent once the account is activated."""
+    queue_mail(
+        "account_created",
+        user.email,
+        user.locale,
+        _l("Your account has been created"),
+        account_link=_external("account.index"),
+        **_common(user),
+    )
+
+
+def signup_with_existing_address(user: User) -> None:
+    """Someone signed up with an address that already has an active account."""
+    queue_mail(
+        "signup_existing",
+        user.email,
+        user.locale,
+        _l("Sign-up attempt with your address"),
+        login_link=_external("auth.login"),
+        reset_link=_external("auth.forgot_password"),
+        **_common(user),
+    )
+
+
+def password_reset(user: User) -> None:
+    """« RÉINITIALISER VOTRE MOT DE PASSE »: a single-use link valid for a short time."""
+    delay = current_app.config["PASSWORD_RESET_DELAY"]
+    queue_mail(
+        "reset_password",
+        user.email,
+        user.locale,
+        _l("RESET YOUR PASSWORD"),
+        link=_external("auth.reset_password", token=tokens.make_token(user, tokens.RESET_PASSWORD)),
+        minutes=int(delay.total_seconds() // 60),
+        **_common(user),
+    )
+
+
+def password_changed(user: User) -> None:
+    """Notice that the password changed, with what to do if it was not the owner."""
+    queue_mail(
+        "password_changed",
+        user.email,
+        user.locale,
+        _l("Your password has been changed"),
+        when=utcnow(),
+        reset_link=_external("auth.forgot_password"),
+        **_common(user),
+    )

@@ -1,0 +1,40 @@
+/* Small enhancements; every page works without them. No inline script: the CSP forbids it. */
+(function () {
+  "use strict";
+
+  /* Show-password buttons next to password fields. */
+  document.querySelectorAll(".show-password").forEach(function (button) {
+    var input = document.getElementById(button.getAttribute("aria-controls"));
+    if (!input) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var show = input.type === "password";
+      input.type = show ? "text" : "password";
+      button.setAttribute("aria-pressed", String(show));
+      button.textContent = show ? button.dataset.hide : button.dataset.show;
+    });
+  });
+
+  /* The blocked page's live countdown (B2). */
+  document.querySelectorAll("[data-countdown-until]").forEach(function (node) {
+    var until = parseInt(node.dataset.countdownUntil, 10) * 1000;
+    var lang = document.documentElement.lang;
+    function format(seconds) {
+      var minutes = Math.floor(seconds / 60), rest = seconds % 60;
+      var parts = [];
+      try {
+        if (minutes) { parts.push(new Intl.NumberFormat(lang, { style: "unit", unit: "minute", unitDisplay: "long" }).format(minutes)); }
+        parts.push(new Intl.NumberFormat(lang, { style: "unit", unit: "second", unitDisplay: "long" }).format(rest));
+      } catch (e) { parts = [minutes + ":" + String(rest).padStart(2, "0")]; }
+      return parts.join(" ");
+    }
+    var value = node.querySelector(".countdown-value");
+    function tick() {
+      var left = Math.max(0, Math.round((until - Date.now()) / 1000));
+      if (left === 0) { node.textContent = node.dataset.done; clearInterval(timer); return; }
+      if (value) { value.textContent = format(left); }
+    }
+    var timer = setInterval(tick, 1000);
+    node.setAttribute("aria-live", "off");
+  });
+}());

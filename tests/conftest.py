@@ -1,0 +1,199 @@
+"""Fixtures: the app on SQLite and PostgreSQL, a real SMTP server, the built guide.
+
+Tests that need PostgreSQL or Redis fail when ``CI=true`` and the service is
+missing; elsewhere they are skipped with a message saying why.
+"""
+
+import email
+import email.policy
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from site_app import create_app
+from site_app.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI") == "true"
+POSTGRES_URI = os.environ.get(
+    "TEST_POSTGRES_URI", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URI = os.environ.get("TEST_REDIS_URI", "redis://127.0.0.1:6379/15")
+
+
+def free_port() -> int:
+    """A free loopback port (aiosmtpd's port=0 does not work, see GOTCHAS)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def service_missing(name: str, reason: str):
+    """Fail in CI, skip elsewhere, when a service the test needs is not running."""
+    message = f"{name} is not reachable ({reason}); start it to run this test"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+class Inbox:
+    """What the test SMTP server received, as parsed messages."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address):
+        return [m for m in self.messages if address in m["To"]]
+
+    def last(self, address=None):
+        found = self.to(address) if address else self.messages
+        assert found, f"no mail for {address}; received: {[m['Subject'] for m in self.messages]}"
+        return found[-1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.port = port
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def inbox(smtp_server):
+    smtp_server.clear()
+    return smtp_server
+
+
+@pytest.fixture(scope="session")
+def help_site(tmp_path_factory):
+    """The guide, built once with ``mkdocs build --strict``."""
+    site_dir = tmp_path_factory.mktemp("help-site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+def _postgres_ready(uri):
+    import sqlalchemy
+
+    try:
+        engine = sqlalchemy.create_engine(uri)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        return str(error).splitlines()[0]
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_uri(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    problem = _postgres_ready(POSTGRES_URI)
+    if problem:
+        service_missing("PostgreSQL", problem)
+    return POSTGRES_URI
+
+
+@pytest.fixture
+def make_app(tmp_path, smtp_server, help_site, database_uri):
+    """Build an app with test settings; extra settings override them."""
+    apps = []
+
+    def factory(**overrides):
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "MAIL_SUPPRESS_SEND": False,
+            "OUTBOX_DELIVERY": "inline",
+            "HELP_SITE_DIR": str(help_site),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SERVER_NAME": "localhost",
+        }
+        config.update(overrides)
+        app = create_app(config)
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(client, url):
+    """The CSRF token of the form on ``url``, as a browser would have it."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no form on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def submit(client, url, data, form_url=None, **kwargs):
+    """GET the form, then POST it with its CSRF token, as a browser does."""
+    token = csrf_token(client, form_url or url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def link_in(message, pattern):
+    """The first link in the text part of ``message`` that matches ``pattern``, as a path."""
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(r"https?://[^\s]*" + pattern + r"[^\s]*", text)
+    assert match, f"no link matching {pattern} in:\n{text}"
+    return re.sub(r"^https?://[^/]+", "", match.group(0))
