@@ -19,16 +19,16 @@ install: $(STAMP)
 
 ## Compile the app's catalogs (.po → .mo).
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d site_app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d site_app/translations
+	$(BIN)/pybabel compile -d site_app/translations --statistics
 
 ## Extract new strings and update every catalog (for translators).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o site_app/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i site_app/translations/messages.pot -d site_app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o site_app/translations/messages.pot .
+	$(BIN)/pybabel update -N -i site_app/translations/messages.pot -d site_app/translations
 
 ## Build the help center into site/ (strict: a broken link, anchor or topic fails).
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict
 
 ## Preview the guide with live reload at http://127.0.0.1:8000/help/ while editing docs/.
 docs-serve: $(STAMP)

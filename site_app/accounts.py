@@ -44,17 +44,17 @@ def register(email: str, password: str, locale: str) -> None:
             notifications.activation(user)
     if existing is not None:
         if existing.activated_at is None:
-            notifications.activation(existing)
+            notifications.activation(existing, locale)
         else:
             notifications.signup_with_existing_address(existing)
     _commit_and_send()
 
 
-def resend_activation(email: str) -> None:
-    """Queue a new activation mail if ``email`` has an account waiting for it."""
+def resend_activation(email: str, locale: str) -> None:
+    """Queue a new activation mail (in ``locale``) if ``email`` has an account waiting for it."""
     user = find_user(email)
     if user is not None and user.activated_at is None:
-        notifications.activation(user)
+        notifications.activation(user, locale)
         _commit_and_send()
 
 
@@ -91,15 +91,18 @@ def authenticate(email: str, password: str) -> SignIn:
     return SignIn(ok=True, user=user)
 
 
-def request_password_reset(email: str) -> None:
-    """Queue a reset mail if ``email`` has an account (an activation mail if it is not active)."""
+def request_password_reset(email: str, locale: str) -> None:
+    """Queue a reset mail if ``email`` has an account (an activation mail if it is not active).
+
+    The mail is written in ``locale``, the language of the person who asked.
+    """
     user = find_user(email)
     if user is None:
         return
     if user.activated_at is None:
-        notifications.activation(user)
+        notifications.activation(user, locale)
     else:
-        notifications.password_reset(user)
+        notifications.password_reset(user, locale)
     _commit_and_send()
 
 

@@ -22,13 +22,18 @@ class ValidEmail:
     """Refuse what is not a deliverable-looking address; store its normalised form."""
 
     def __call__(self, form, field):
+        if field.data and not field.data.split("@")[0].isascii():
+            raise StopValidation(
+                _l("Use only unaccented letters, digits and . _ - + before the @ sign.")
+            )
         try:
-            result = validate_email(field.data, check_deliverability=False)
+            result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
         except EmailNotValidError:
             raise StopValidation(
                 _l("Enter a valid email address, such as name@example.org.")
             ) from None
-        field.data = normalize_email(result.normalized)
+        # The ASCII form (IDN domains in punycode) is the one every mail server accepts.
+        field.data = normalize_email(result.ascii_email or result.normalized)
 
 
 class AcceptablePassword:

@@ -131,7 +131,7 @@ def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
                 with _TimeoutConnection(state) as connection:
                     connection.send(_as_message(mail))
                 mail.transport = "smtp"
-        except (OSError, smtplib.SMTPException) as error:
+        except Exception as error:  # whatever fails, the mail stays pending
             mail.last_error = f"{type(error).__name__}: {error}"[:2000]
             mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
             failed += 1

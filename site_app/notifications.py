@@ -18,27 +18,27 @@ def _external(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def _common(user: User) -> dict:
+def _common(user: User, locale: str | None = None) -> dict:
     return {
         "email": user.email,
-        "help": lambda topic: help_url(topic, user.locale, external=True),
+        "help": lambda topic: help_url(topic, locale or user.locale, external=True),
         "support_email": current_app.config["SUPPORT_EMAIL"],
     }
 
 
-def activation(user: User) -> None:
+def activation(user: User, locale: str | None = None) -> None:
     """« VEUILLEZ ACTIVER VOTRE COMPTE »: the signed link, its deadline, spam advice."""
     delay = current_app.config["ACTIVATION_DELAY"]
     deadline = utcnow() + delay
     queue_mail(
         "activate",
         user.email,
-        user.locale,
+        locale or user.locale,
         _l("PLEASE ACTIVATE YOUR ACCOUNT"),
         link=_external("auth.activate", token=tokens.make_token(user, tokens.ACTIVATE)),
         deadline=deadline,
         hours=int(delay.total_seconds() // 3600),
-        **_common(user),
+        **_common(user, locale),
     )
 
 
@@ -67,17 +67,20 @@ def signup_with_existing_address(user: User) -> None:
     )
 
 
-def password_reset(user: User) -> None:
-    """« RÉINITIALISER VOTRE MOT DE PASSE »: a single-use link valid for a short time."""
+def password_reset(user: User, locale: str | None = None) -> None:
+    """« RÉINITIALISER VOTRE MOT DE PASSE »: a single-use link valid for a short time.
+
+    Written in ``locale``, the language of the person who asked, when given.
+    """
     delay = current_app.config["PASSWORD_RESET_DELAY"]
     queue_mail(
         "reset_password",
         user.email,
-        user.locale,
+        locale or user.locale,
         _l("RESET YOUR PASSWORD"),
         link=_external("auth.reset_password", token=tokens.make_token(user, tokens.RESET_PASSWORD)),
         minutes=int(delay.total_seconds() // 60),
-        **_common(user),
+        **_common(user, locale),
     )
 
 

@@ -51,7 +51,7 @@ def test_language_switch_refuses_foreign_next(client):
 
 def test_login_page_offers_sign_up_as_point_3(client):
     page = client.get("/login?lang=fr").text
-    assert re.search(r'<a href="/signup" data-help-point="3"[^>]*>S&#39;inscrire</a>', page)
+    assert re.search(r'<a href="/signup" data-help-point="3"[^>]*>S(&#39;|\')inscrire</a>', page)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -113,7 +113,7 @@ def test_tampered_activation_link_is_invalid(client, inbox):
     answer = client.get(tampered)
     assert answer.status_code == 400
     assert "#link-invalid" in answer.text
-    assert client.post(tampered, data={}).status_code == 400
+    assert submit(client, tampered, {}, form_url="/signup").status_code == 400
 
 
 def test_signing_up_twice_makes_one_account_and_tells_the_owner(client, inbox, app):

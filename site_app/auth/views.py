@@ -91,7 +91,7 @@ def activate(token):
 def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
-        accounts.resend_activation(form.email.data)
+        accounts.resend_activation(form.email.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="resend"))
     return (
@@ -107,7 +107,7 @@ def forgot_password():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        accounts.request_password_reset(form.email.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="reset"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
@@ -121,6 +121,8 @@ def reset_password(token):
     form = ResetPasswordForm()
     form.account_email = check.user.email
     if form.validate_on_submit():
+        # Only the owner can follow the link: their language is the one they use now.
+        accounts.set_locale(check.user, str(get_locale()))
         accounts.set_password(check.user, form.password.data)
         logout_user()
         session.clear()

@@ -1,0 +1,193 @@
+"""Sign-in, sign-out, password reset and the account page."""
+
+import pytest
+from conftest import link_in, submit
+from sqlalchemy import select
+
+from site_app.extensions import db
+from site_app.models import User
+
+PASSWORD = "correct horse battery staple"
+NEW_PASSWORD = "a brand new passphrase"
+
+
+@pytest.fixture
+def member(client, inbox):
+    """An activated account, signed out."""
+    address = "member@example.org"
+    submit(client, "/signup", {"email": address, "password": PASSWORD})
+    submit(client, link_in(inbox.last(address), "/activate/"), {})
+    submit(client, "/logout", {}, form_url="/account")
+    inbox.clear()
+    return address
+
+
+def sign_in(client, address, password=PASSWORD, **kwargs):
+    return submit(client, "/login", {"email": address, "password": password}, **kwargs)
+
+
+def test_sign_in_opens_the_account_page(client, member):
+    answer = sign_in(client, member)
+    assert answer.status_code == 302 and answer.location == "/account"
+    assert member in client.get("/account").text
+
+
+@pytest.mark.parametrize(
+    ("lang", "message", "forgot"),
+    [
+        ("fr", "Adresse e-mail ou mot de passe incorrect.", "Mot de passe oublié ?"),
+        ("en", "Incorrect email address or password.", "Forgot your password?"),
+    ],
+)
+def test_wrong_password_and_unknown_address_look_alike(client, member, lang, message, forgot):
+    client.get(f"/language/{lang}")
+    wrong = sign_in(client, member, "not the password")
+    unknown = sign_in(client, "stranger@example.org", "not the password")
+    for answer in (wrong, unknown):
+        assert answer.status_code == 422
+        assert message in answer.text and forgot in answer.text
+        assert f"/help/{'en/' if lang == 'en' else ''}" in answer.text and "#wrong-password" in answer.text
+    assert client.get("/account").status_code == 302
+
+
+def test_unactivated_account_is_offered_a_new_activation_mail(client, inbox):
+    submit(client, "/signup", {"email": "waiting@example.org", "password": PASSWORD})
+    answer = sign_in(client, "waiting@example.org")
+    assert answer.status_code == 422
+    assert 'data-error="activation-needed"' in answer.text
+    assert 'action="/activation/resend"' in answer.text
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "http:/evil.example",
+        "/\r\nLocation: //evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_next_only_leads_to_this_site(client, member, target):
+    page = client.get("/login", query_string={"next": target}).text
+    answer = submit(client, "/login", {"email": member, "password": PASSWORD, "next": target}, form_url="/login")
+    assert answer.status_code == 302
+    assert answer.location == "/account"
+    assert "evil" not in page.split('name="next"')[1][:80]
+
+
+def test_next_to_a_page_of_this_site_is_followed(client, member):
+    answer = submit(client, "/login", {"email": member, "password": PASSWORD, "next": "/account?tab=1"})
+    assert answer.location == "/account?tab=1"
+
+
+def test_sign_in_starts_a_new_session(client, member, app):
+    client.get("/")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    sign_in(client, member)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_logout_is_post_only(client, member):
+    sign_in(client, member)
+    assert client.get("/logout").status_code == 405
+    submit(client, "/logout", {}, form_url="/account")
+    assert client.get("/account").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_password_reset_end_to_end(app, client, member, inbox, lang):
+    other_device = app.test_client()
+    sign_in(other_device, member)
+    assert other_device.get("/account").status_code == 200
+
+    client.get(f"/language/{lang}")
+    answer = submit(client, "/password/forgot", {"email": member})
+    assert answer.status_code == 302 and "/check-your-mail/reset" in answer.location
+    mail = inbox.last(member)
+    assert mail["Subject"] == {"fr": "RÉINITIALISER VOTRE MOT DE PASSE", "en": "RESET YOUR PASSWORD"}[lang]
+    link = link_in(mail, "/password/reset/")
+
+    done = submit(client, link, {"password": NEW_PASSWORD})
+    assert done.status_code == 302 and done.location == "/login"
+    notice = inbox.last(member)
+    assert notice["Subject"] == {"fr": "Votre mot de passe a été modifié", "en": "Your password has been changed"}[lang]
+
+    # The link is dead, the other session is signed out, the old password is refused.
+    assert client.get(link).status_code == 410
+    assert other_device.get("/account").status_code == 302
+    assert sign_in(client, member).status_code == 422
+    assert sign_in(client, member, NEW_PASSWORD).location == "/account"
+
+
+def test_reset_answers_the_same_for_unknown_addresses(client, inbox):
+    answer = submit(client, "/password/forgot", {"email": "ghost@example.org"})
+    assert answer.status_code == 302 and "/check-your-mail/reset" in answer.location
+    assert inbox.messages == []
+
+
+def test_reset_link_expires(client, member, inbox, time_machine):
+    time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
+    submit(client, "/password/forgot", {"email": member})
+    link = link_in(inbox.last(member), "/password/reset/")
+    time_machine.move_to("2030-01-01 13:00:01+00:00", tick=False)
+    assert client.get(link).status_code == 410
+
+
+def test_reset_refuses_a_weak_password_and_changes_nothing(client, member, inbox, app):
+    submit(client, "/password/forgot", {"email": member})
+    link = link_in(inbox.last(member), "/password/reset/")
+    answer = submit(client, link, {"password": "password1"})
+    assert answer.status_code == 422
+    assert "trop courant" in answer.text
+    assert sign_in(client, member).location == "/account"
+
+
+def test_account_page_shows_details(client, member):
+    sign_in(client, member)
+    page = client.get("/account").text
+    for label in ("Adresse e-mail", "Créé", "Activé", "Langue", "Français"):
+        assert label in page
+
+
+def test_change_password_needs_the_current_one(app, client, member, inbox):
+    sign_in(client, member)
+    other_device = app.test_client()
+    sign_in(other_device, member)
+    refused = submit(client, "/account/password", {"current_password": "wrong", "new_password": NEW_PASSWORD}, form_url="/account")
+    assert refused.status_code == 422 and "pas votre mot de passe actuel" in refused.text
+    changed = submit(client, "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, form_url="/account")
+    assert changed.status_code == 302
+    assert client.get("/account").status_code == 200  # this session goes on
+    assert other_device.get("/account").status_code == 302  # the others end
+    assert inbox.last(member)["Subject"] == "Votre mot de passe a été modifié"
+
+
+def test_delete_account_needs_the_password(app, client, member):
+    sign_in(client, member)
+    refused = submit(client, "/account/delete", {"password": "wrong"}, form_url="/account")
+    assert refused.status_code == 422
+    deleted = submit(client, "/account/delete", {"password": PASSWORD}, form_url="/account")
+    assert deleted.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == member)) is None
+    assert sign_in(client, member).status_code == 422
+
+
+def test_password_hash_is_upgraded_when_parameters_change(make_app, inbox):
+    app = make_app(ARGON2_TIME_COST=2)
+    client = app.test_client()
+    submit(client, "/signup", {"email": "old@example.org", "password": PASSWORD})
+    submit(client, link_in(inbox.last("old@example.org"), "/activate/"), {})
+    with app.app_context():
+        before = db.session.scalar(select(User.password_hash))
+    assert "t=2" in before
+    app.config["ARGON2_TIME_COST"] = 3
+    other = app.test_client()
+    sign_in(other, "old@example.org")
+    with app.app_context():
+        after = db.session.scalar(select(User.password_hash))
+    assert after.startswith("$argon2id$") and "t=3" in after
