@@ -23,7 +23,7 @@ translations: $(STAMP)
 
 ## Extract new strings and update every catalog (for translators).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o site_app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o site_app/translations/messages.pot site_app
 	$(BIN)/pybabel update -N -i site_app/translations/messages.pot -d site_app/translations
 
 ## Build the help center into site/ (strict: a broken link, anchor or topic fails).

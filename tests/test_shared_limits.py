@@ -1,0 +1,92 @@
+"""Two app processes sharing one Redis enforce one limit, not two."""
+
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from conftest import REDIS_URI, ROOT, free_port, service_missing
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def redis_uri():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        service_missing("Redis", str(error))
+    client.flushdb()
+    yield REDIS_URI
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def two_servers(tmp_path, redis_uri):
+    env = {
+        **os.environ,
+        "FLASK_SECRET_KEY": "shared-secret",
+        "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}",
+        "FLASK_RATELIMIT_STORAGE_URI": redis_uri,
+        "FLASK_OUTBOX_DELIVERY": '"worker"',
+        "FLASK_HELP_SITE_DIR": str(tmp_path / "no-site"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "site_app", "db", "upgrade"],
+        env=env, cwd=ROOT, check=True, capture_output=True, timeout=120,
+    )
+    servers = []
+    for _ in range(2):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "site_app", "run", "--port", str(port)],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        servers.append((process, f"http://127.0.0.1:{port}"))
+    for process, base in servers:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/login", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                assert process.poll() is None, "server exited"
+                assert time.monotonic() < deadline, f"{base} did not start"
+                time.sleep(0.2)
+    yield [base for _, base in servers]
+    for process, _ in servers:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def failed_sign_in(base):
+    """A browser session on ``base``: get the form, post a wrong password; return the status."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(base + "/login", timeout=10).read().decode()
+    token = CSRF_RE.search(page).group(1)
+    data = urllib.parse.urlencode(
+        {"csrf_token": token, "email": "someone@example.org", "password": "wrong password"}
+    ).encode()
+    try:
+        return opener.open(base + "/login", data=data, timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_two_processes_on_one_redis_share_the_count(two_servers):
+    first, second = two_servers
+    statuses = [failed_sign_in(first if n % 2 else second) for n in range(5)]
+    assert statuses == [422] * 5
+    # The sixth failure is refused by either process.
+    assert failed_sign_in(first) == 429
+    assert failed_sign_in(second) == 429
