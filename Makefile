@@ -4,10 +4,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+AXE := node_modules/axe-core/axe.min.js
 export NO_MKDOCS_2_WARNING := 1
 export FLASK_APP := site_app
 
-.PHONY: install run test docs docs-serve translations messages migrate lint clean
+.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +35,25 @@ docs: $(STAMP)
 docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
+## Retake the guide's screenshots from the running app (Chromium), both languages, with
+## their numbered points; writes docs/assets/screenshots/<lang>/*.png and callouts.json.
+screenshots: $(STAMP) translations docs
+	$(BIN)/python scripts/screenshots.py --site site
+
+## axe-core for the accessibility tests, pinned in package-lock.json.
+## Without npm the accessibility tests are skipped (and fail when CI=true).
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "npm ci --no-audit --no-fund" && npm ci --no-audit --no-fund && touch $(AXE); \
+	else echo "npm not found: axe-core not installed, the accessibility tests will skip"; fi
+
 migrate: $(STAMP)
 	$(BIN)/flask db upgrade
 
 run: translations docs migrate
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: translations
+test: translations $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -37,9 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     cli.init_app(app)
 
-    from . import account, auth, help, main
+    from . import account, api, auth, contact, help, main
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(contact.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(help.bp)

@@ -7,12 +7,13 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from . import accounts
+from . import accounts, support
 from .extensions import db
 from .mail import deliver_pending
 from .models import OutboxMail
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
+help_cli = AppGroup("help", help="What readers of the guide tell the editors.")
 outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
 
 
@@ -53,7 +54,27 @@ def status_command():
         click.echo(f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): {mail.last_error or '-'}")
 
 
+@help_cli.command("report")
+@click.option("--days", default=30, show_default=True, help="Period to report on.")
+def report_command(days):
+    """Votes per page and language, their comments, and the top failed searches."""
+    pages, searches = support.feedback_report(days)
+    click.echo(f"Page votes over the last {days} day(s):")
+    if not pages:
+        click.echo("  (none)")
+    for page in pages:
+        click.echo(f"  {page.page} [{page.lang}]: {page.up} yes, {page.down} no")
+        for comment in page.comments:
+            click.echo(f"    - {comment}")
+    click.echo(f"Searches that found nothing over the last {days} day(s):")
+    if not searches:
+        click.echo("  (none)")
+    for query, lang, count in searches:
+        click.echo(f"  {count:>4} × {query!r} [{lang}]")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    app.cli.add_command(help_cli)
     app.cli.add_command(accounts_cli)
     app.cli.add_command(outbox_cli)

@@ -78,3 +78,5 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+#: Votes and failed-search reports from the guide, per address.
+FEEDBACK_PER_IP = "30 per hour"

@@ -1,5 +1,8 @@
 """The built help center, served at /help/ on the app's origin, and /help/go/<topic>."""
 
+import gzip
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
@@ -43,7 +46,50 @@ def page(path):
         response = send_from_directory(site, path, max_age=_max_age(path))
     except NotFound:
         return _not_found(site, path)
+    if path.endswith(_COMPRESSIBLE):
+        response = _gzip_if_accepted(response, site / path)
     return response
+
+
+#: Text files of the guide worth compressing (images and fonts are compressed already).
+_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
+_MIN_GZIP_SIZE = 1024
+
+
+def _gzip_if_accepted(response, file: Path):
+    """Serve the gzip-compressed file when the client accepts it.
+
+    The compressed body has its own ETag (the file's, suffixed ``-gz``), so a
+    revisit with that ETag still gets a 304; ``Vary: Accept-Encoding`` keeps
+    caches from mixing the two representations.
+    """
+    response.vary.add("Accept-Encoding")
+    if response.status_code != 200 or "gzip" not in request.accept_encodings:
+        return response
+    if request.accept_encodings["gzip"] <= 0:  # "gzip;q=0" refuses it
+        return response
+    etag, _ = response.get_etag()
+    try:
+        stat = os.stat(file)
+    except OSError:
+        return response
+    if etag is None or stat.st_size < _MIN_GZIP_SIZE:
+        return response
+    body = _compressed(str(file), stat.st_mtime_ns, stat.st_size)
+    response.close()  # the open file of send_from_directory
+    response.direct_passthrough = False
+    response.set_data(body)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers.pop("Accept-Ranges", None)
+    response.set_etag(f"{etag}-gz")
+    return response.make_conditional(request)
+
+
+@lru_cache(maxsize=256)
+def _compressed(file: str, mtime_ns: int, size: int) -> bytes:
+    """The file gzip-compressed once per process (the key changes when the file does)."""
+    with open(file, "rb") as handle:
+        return gzip.compress(handle.read(), compresslevel=6, mtime=0)
 
 
 def _max_age(path: str) -> int:

@@ -77,3 +77,47 @@ class OutboxMail(db.Model):
     transport: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+
+class ContactMessage(db.Model):
+    """A message to support, sent from /contact; ``reference`` is given to the sender."""
+
+    __tablename__ = "contact_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    topic: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    error_reference: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PageFeedback(db.Model):
+    """A reader's vote on a guide page; one per browser (``voter``), page and language."""
+
+    __tablename__ = "page_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(255))
+    lang: Mapped[str] = mapped_column(String(8))
+    voter: Mapped[str] = mapped_column(String(64))
+    helpful: Mapped[bool]
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        db.UniqueConstraint("voter", "page", "lang", name="uq_page_feedback_vote"),
+    )
+
+
+class FailedSearch(db.Model):
+    """A search in the guide that found nothing: what readers look for and miss."""
+
+    __tablename__ = "failed_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    query: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

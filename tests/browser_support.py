@@ -110,6 +110,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _quiet_handler():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class QuietHandler(WSGIRequestHandler):
+        """No access log: tests and the screenshot script print what matters."""
+
+        def log_request(self, *args, **kwargs):
+            pass
+
+    return QuietHandler
+
+
 class LiveApp:
     """The app served over HTTP from a thread, on a throw-away SQLite database."""
 
@@ -146,7 +158,9 @@ class LiveApp:
         with self.app.app_context():
             db.drop_all()
             db.create_all()
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.server = make_server(
+            "127.0.0.1", self.port, self.app, threaded=True, request_handler=_quiet_handler()
+        )
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
@@ -205,7 +219,9 @@ def choose_language(page, live: LiveApp, lang: str, next_path: str = "/") -> Non
 def sign_up(page, email: str, password: str) -> None:
     """Points 2 and 3: from the header to the sign-up form, then send it."""
     page.locator('[data-help-point="2"]').click()
+    page.wait_for_url("**/login")
     page.locator('[data-help-point="3"]').click()
+    page.wait_for_url("**/signup")
     page.fill("#email", email)
     page.fill("#password", password)
     page.locator('form[action$="/signup"] button[type="submit"]').click()
@@ -285,10 +301,17 @@ _DRAW_JS = """
     const label = document.createElement("div");
     label.textContent = String(box.point);
     const width = String(box.point).length > 1 ? badge + 12 : badge;
-    // Left of the element when there is room, else on its top-left corner.
-    let left = box.x - margin - width - 4;
-    let top = box.y + box.height / 2 - badge / 2;
-    if (left < 2) { left = box.x - width / 2; top = box.y - badge / 2; }
+    // Header controls: below them. Others: on their left (beside their top when
+    // tall), or on their top-left corner when there is no room on the left.
+    let left, top;
+    if (box.y + box.height < 80) {
+      left = box.x + box.width / 2 - width / 2;
+      top = box.y + box.height + margin + 6;
+    } else {
+      left = box.x - margin - width - 6;
+      top = box.height < 80 ? box.y + box.height / 2 - badge / 2 : box.y;
+      if (left < 2) { left = box.x - width / 2; top = box.y - badge / 2; }
+    }
     left = Math.min(Math.max(left, 2), viewport.width - width - 2);
     top = Math.min(Math.max(top, 2), viewport.height - badge - 2);
     Object.assign(label.style, {position: "absolute", left: left + "px", top: top + "px",

@@ -115,14 +115,30 @@ def _postgres_ready(uri):
     return None
 
 
+@pytest.fixture(scope="session")
+def postgres_uri():
+    """A schema of its own in the test database, so parallel test runs never meet."""
+    problem = _postgres_ready(POSTGRES_URI)
+    if problem:
+        service_missing("PostgreSQL", problem)
+    import sqlalchemy
+
+    schema = f"test_{os.getpid()}"
+    engine = sqlalchemy.create_engine(POSTGRES_URI)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    yield f"{POSTGRES_URI}?options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_uri(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    problem = _postgres_ready(POSTGRES_URI)
-    if problem:
-        service_missing("PostgreSQL", problem)
-    return POSTGRES_URI
+    return request.getfixturevalue("postgres_uri")
 
 
 @pytest.fixture

@@ -81,4 +81,4 @@ def test_guide_not_built_is_a_503(make_app, tmp_path):
     answer = get(client, "/help/")
     assert answer.status_code == 503
     # Help links still work: they fall back to the stable redirect.
-    assert "/help/go/" in get(client, "/login").text_body
+    assert "/help/go/" in get(client, "/signup").text_body

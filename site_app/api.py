@@ -1,0 +1,94 @@
+"""Small same-origin JSON endpoints used by the static guide.
+
+The guide's pages are static files without a CSRF token, so writes are
+protected otherwise: only JSON bodies are accepted (a cross-site form cannot
+send them without a CORS preflight, which we never allow) and the browser's
+``Origin`` / ``Sec-Fetch-Site`` must say the request comes from this site.
+"""
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from . import support
+from .extensions import csrf, limiter
+from .i18n import supported
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+VOTER_COOKIE = "voter"
+
+
+def _same_origin() -> None:
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site and fetch_site not in ("same-origin", "none"):
+        raise Forbidden()
+    origin = request.headers.get("Origin")
+    if origin is None and fetch_site is None:
+        raise Forbidden()  # neither header: not a browser we can vouch for
+    if origin is not None and urlsplit(origin).netloc != request.host:
+        raise Forbidden()
+    if not request.is_json:
+        raise BadRequest()
+
+
+def _payload() -> dict:
+    _same_origin()
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise BadRequest()
+    return data
+
+
+def _text(data: dict, key: str, limit: int) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest()
+    return value.strip()[:limit] or None
+
+
+@bp.route("/session")
+def session_state():
+    """What the guide's header needs: signed in or not. No personal data."""
+    response = jsonify(signed_in=current_user.is_authenticated)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/feedback", methods=["POST"])
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["FEEDBACK_PER_IP"])
+def feedback():
+    """« Cette page vous a-t-elle aidé ? »: one vote per browser, page and language."""
+    data = _payload()
+    page = _text(data, "page", 255)
+    lang = supported(_text(data, "lang", 8))
+    helpful = data.get("helpful")
+    if not page or not page.startswith("/help/") or lang is None or helpful not in (0, 1, True, False):
+        raise BadRequest()
+    voter = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(16)
+    support.record_vote(page, lang, voter[:64], bool(helpful), _text(data, "comment", 1000))
+    response = jsonify(ok=True)
+    response.set_cookie(
+        VOTER_COOKIE, voter, max_age=365 * 24 * 3600, httponly=True, samesite="Strict",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+@bp.route("/search-miss", methods=["POST"])
+@csrf.exempt
+@limiter.limit(lambda: current_app.config["FEEDBACK_PER_IP"])
+def search_miss():
+    """A search in the guide found nothing: tell the editors."""
+    data = _payload()
+    query = _text(data, "query", 200)
+    lang = supported(_text(data, "lang", 8))
+    if not query or lang is None:
+        raise BadRequest()
+    support.record_failed_search(query, lang)
+    return jsonify(ok=True)

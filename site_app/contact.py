@@ -1,0 +1,71 @@
+"""The contact page: the support address, and a form that reaches support by mail."""
+
+import re
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from . import support
+from .forms import email_field
+from .limits import mail_action_limits
+
+bp = Blueprint("contact", __name__)
+
+
+def _error_reference(value: str | None) -> str | None:
+    """Keep an error reference (``B2``, ``E500-1A2B3C``) only if it has that shape."""
+    return value if value and re.fullmatch(r"[A-Z0-9-]{1,32}", value) else None
+
+
+class ContactForm(FlaskForm):
+    email = email_field(autofocus=False)
+    topic = SelectField(
+        _l("Subject"),
+        choices=[SelectChoice(key, label) for key, label in support.CONTACT_TOPICS.items()],
+        validators=[DataRequired(_l("Choose a subject."))],
+    )
+    message = TextAreaField(
+        _l("Message"),
+        validators=[
+            DataRequired(_l("Write your message.")),
+            Length(max=5000, message=_l("Keep your message under %(max)d characters.", max=5000)),
+        ],
+        render_kw={"rows": 8},
+    )
+    ref = HiddenField(filters=[_error_reference])
+    #: Left empty by people; bots fill it in.
+    website = StringField(
+        _l("Leave this field empty"),
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
+    )
+
+
+@bp.route("/contact", methods=["GET", "POST"])
+@mail_action_limits
+def contact():
+    form = ContactForm()
+    if request.method == "GET":
+        form.ref.data = _error_reference(request.args.get("ref"))
+        if current_user.is_authenticated:
+            form.email.data = current_user.email
+    if form.validate_on_submit():
+        if form.website.data:  # a bot: answer as if it worked, send nothing
+            session["contact_reference"] = "C-000000"
+        else:
+            message = support.send_contact_message(
+                form.email.data, form.topic.data, form.message.data.strip(),
+                str(get_locale()), form.ref.data,
+            )
+            session["contact_reference"] = message.reference
+        return redirect(url_for("contact.sent"))
+    return render_template("contact/index.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/contact/sent")
+def sent():
+    return render_template("contact/sent.html", reference=session.get("contact_reference"))

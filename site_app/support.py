@@ -1,0 +1,125 @@
+"""Support and feedback rules: contact messages, page votes, failed searches, the report.
+
+Like :mod:`site_app.accounts`, nothing here reads the request.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from .clock import utcnow
+from .extensions import db
+from .help_topics import help_url
+from .mail import dispatch, queue_mail
+from .models import ContactMessage, FailedSearch, PageFeedback
+
+#: Subjects offered by the contact form: a help topic each, or "other".
+CONTACT_TOPICS = {
+    "create-account": _l("Creating my account, the activation mail"),
+    "wrong-password": _l("Signing in, my password"),
+    "ip-blocked": _l("My address is blocked"),
+    "account-page": _l("My account"),
+    "other": _l("Something else"),
+}
+
+
+def send_contact_message(
+    email: str, topic: str, message: str, locale: str, error_reference: str | None
+) -> ContactMessage:
+    """Store the message, mail it to support and acknowledge it to the sender."""
+    contact = ContactMessage(
+        reference=f"C-{secrets.token_hex(3).upper()}",
+        email=email,
+        topic=topic,
+        message=message,
+        error_reference=error_reference or None,
+        locale=locale,
+    )
+    db.session.add(contact)
+    support = current_app.config["SUPPORT_EMAIL"]
+    languages = current_app.config["LANGUAGES"]
+    context = {
+        "contact": contact,
+        "topic_label": CONTACT_TOPICS[topic],
+        "support_email": support,
+        "help": lambda name: help_url(name, locale, external=True),
+    }
+    queue_mail(
+        "contact_support", support, languages[0],
+        _l("Contact %(reference)s: %(topic)s", reference=contact.reference, topic=topic),
+        reply_to=email, **context,
+    )
+    queue_mail(
+        "contact_ack", email, locale,
+        _l("We received your message %(reference)s", reference=contact.reference),
+        **context,
+    )
+    db.session.commit()
+    dispatch()
+    return contact
+
+
+def record_vote(page: str, lang: str, voter: str, helpful: bool, comment: str | None) -> None:
+    """Count one vote per browser, page and language: a new vote replaces the old one."""
+    vote = db.session.scalar(
+        select(PageFeedback).where(
+            PageFeedback.voter == voter, PageFeedback.page == page, PageFeedback.lang == lang
+        )
+    )
+    if vote is None:
+        vote = PageFeedback(page=page, lang=lang, voter=voter, helpful=helpful)
+        db.session.add(vote)
+    vote.helpful = helpful
+    if comment is not None or helpful:
+        vote.comment = comment or None
+    vote.created_at = utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same browser voted twice at once: keep the first
+        db.session.rollback()
+
+
+def record_failed_search(query: str, lang: str) -> None:
+    """Remember a search that returned nothing."""
+    db.session.add(FailedSearch(query=query, lang=lang))
+    db.session.commit()
+
+
+@dataclass
+class PageReport:
+    page: str
+    lang: str
+    up: int
+    down: int
+    comments: list[str]
+
+
+def feedback_report(days: int) -> tuple[list[PageReport], list[tuple[str, str, int]]]:
+    """Votes per page and language, with comments, and the top failed searches over ``days``."""
+    since = utcnow() - timedelta(days=days)
+    pages: dict[tuple[str, str], PageReport] = {}
+    votes = db.session.scalars(
+        select(PageFeedback).where(PageFeedback.created_at >= since).order_by(PageFeedback.id)
+    )
+    for vote in votes:
+        report = pages.setdefault((vote.page, vote.lang), PageReport(vote.page, vote.lang, 0, 0, []))
+        if vote.helpful:
+            report.up += 1
+        else:
+            report.down += 1
+        if vote.comment:
+            report.comments.append(vote.comment)
+    searches = db.session.execute(
+        select(FailedSearch.query, FailedSearch.lang, func.count(FailedSearch.id).label("n"))
+        .where(FailedSearch.created_at >= since)
+        .group_by(FailedSearch.query, FailedSearch.lang)
+        .order_by(func.count(FailedSearch.id).desc(), FailedSearch.query)
+        .limit(20)
+    ).all()
+    ordered = sorted(pages.values(), key=lambda r: (-r.down, r.page, r.lang))
+    return ordered, [(q, lang, n) for q, lang, n in searches]

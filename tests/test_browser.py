@@ -1,0 +1,258 @@
+"""The app and the guide in a real browser (Chromium driven by Playwright).
+
+- the callouts of the committed screenshots still match the live app;
+- the whole journey of the guide, in each language;
+- the guide and the app keep the reader's language, both ways;
+- axe-core finds no WCAG 2.1 A/AA violation on the app's pages and the guide's.
+
+Without /usr/bin/chromium, the playwright package or node_modules/axe-core these
+tests are skipped with a message; with ``CI=true`` they fail instead.
+"""
+
+import os
+import re
+
+import browser_support as support
+import pytest
+
+IN_CI = os.environ.get("CI") == "true"
+OTHER = {"fr": "en", "en": "fr"}
+HELP_HOME = {"fr": "/help/", "en": "/help/en/"}
+ACTIVATION_SUBJECT = {"fr": "VEUILLEZ ACTIVER VOTRE COMPTE", "en": "PLEASE ACTIVATE YOUR ACCOUNT"}
+FORGOT_PASSWORD = {"fr": "Mot de passe oublié ?", "en": "Forgot your password?"}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def requirement_missing(message: str):
+    """Fail in CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    problem = support.missing_browser()
+    if problem:
+        requirement_missing(f"browser tests need a browser: {problem}")
+    with support.chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def live(help_site, tmp_path):
+    with support.LiveApp(help_site, tmp_path) as live:
+        yield live
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(lang)``: a page whose browser prefers ``lang``; closed after the test."""
+    contexts = []
+
+    def factory(lang):
+        page = support.new_page(browser, lang)
+        contexts.append(page.context)
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+def expect_language(page, lang: str) -> None:
+    """The page shown is in ``lang`` (waits for a navigation still under way)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+# --- (a) The screenshots' callouts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_callouts_match_the_live_app(browser, help_site, tmp_path, lang):
+    """``make screenshots`` was run after the last change of the pages' layout."""
+    committed = support.read_callouts(lang)
+    live = support.capture_screenshots(browser, help_site, tmp_path, lang)
+    assert live == committed, (
+        f"docs/assets/screenshots/{lang}/callouts.json is out of date: run make screenshots"
+    )
+
+
+# --- (b) The guide's journey ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_journey(live, open_page, lang):
+    # The browser prefers the other language: the reader switches (point 1).
+    page = open_page(OTHER[lang])
+    page.goto(live.url("/"))
+    expect_language(page, OTHER[lang])
+    page.locator(f'[data-help-point="1"] a[lang="{lang}"]').click()
+    page.wait_for_selector(f'html[lang="{lang}"]')
+    assert {c["name"]: c["value"] for c in page.context.cookies()}["lang"] == lang
+
+    # A1–A3: account area (point 2), « S'inscrire » (point 3), the form.
+    support.sign_up(page, support.EMAIL, support.PASSWORD)
+    expect_language(page, lang)
+
+    # A4: the activation mail (point 4), its link, the confirm button.
+    mail = support.open_mailbox(page, live)
+    assert mail.get_attribute("data-help-point") == "4"
+    assert mail.locator(".mail-subject").inner_text() == ACTIVATION_SUBJECT[lang]
+    support.follow_link_in_mail(page, mail, "/activate/")
+    assert re.search(r"/activate/[^/]+$", page.url)
+    support.confirm_activation(page)
+
+    # A5: the account page (point 5), then sign out.
+    account = page.locator('[data-help-point="5"]')
+    assert support.EMAIL in account.inner_text()
+    expect_language(page, lang)
+    support.sign_out(page)
+
+    # B1: a wrong password; the help link opens the B1 paragraph, in the same language.
+    page.locator('[data-help-point="2"]').click()
+    support.sign_in(page, live, support.EMAIL, support.WRONG_PASSWORD)
+    alert = page.locator(support.STEP_SELECTORS["B1"])
+    alert.wait_for()
+    alert.locator('a[href*="#wrong-password"]').click()
+    page.wait_for_url("**/help/**#wrong-password")
+    assert page.locator("#wrong-password").count() == 1
+    expect_language(page, lang)
+    assert page.url.startswith(live.url(HELP_HOME[lang]))
+
+    # « Mot de passe oublié ? » → reset link in the mailbox → new password.
+    # (Back to the failed POST would resubmit it: sign in wrongly again instead.)
+    support.sign_in(page, live, support.EMAIL, support.WRONG_PASSWORD)
+    alert.get_by_role("link", name=FORGOT_PASSWORD[lang]).click()
+    page.wait_for_url("**/password/forgot**")
+    assert page.input_value("#email") == support.EMAIL
+    page.locator('form[action$="/password/forgot"] button[type="submit"]').click()
+    page.wait_for_url("**/check-your-mail/reset")
+    mail = support.open_mailbox(page, live)
+    assert mail.get_attribute("data-kind") == "reset_password"
+    support.follow_link_in_mail(page, mail, "/password/reset/")
+    page.fill("#password", support.NEW_PASSWORD)
+    page.locator("main form button[type='submit']").click()
+    page.wait_for_url("**/login")
+    expect_language(page, lang)
+
+    # The old password no longer works; the new one does.
+    support.sign_in(page, live, support.EMAIL, support.PASSWORD)
+    assert page.locator(support.STEP_SELECTORS["B1"]).count() == 1
+    support.sign_in(page, live, support.EMAIL, support.NEW_PASSWORD)
+    page.wait_for_url("**/account")
+    assert support.EMAIL in page.locator('[data-help-point="5"]').inner_text()
+    expect_language(page, lang)
+
+
+# --- (c) From the guide to the app ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_guide_account_link_keeps_the_language(live, open_page, lang):
+    """The guide's "My account" link opens the app in the guide's language.
+
+    The browser prefers the other language and no cookie is set yet, so only
+    the link itself can carry the language.
+    """
+    page = open_page(OTHER[lang])
+    page.goto(live.url(HELP_HOME[lang] + "create-account/"))
+    expect_language(page, lang)
+    page.locator(".help-account__link").click()
+    page.wait_for_url("**/login**")
+    expect_language(page, lang)
+    page.goto(live.url("/"))
+    expect_language(page, lang)
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_guide_language_switcher_sets_the_app_language(live, open_page, lang):
+    """Choosing a language in the guide sets the ``lang`` cookie the app reads."""
+    page = open_page(OTHER[lang])
+    page.goto(live.url(HELP_HOME[OTHER[lang]] + "troubleshooting/"))
+    expect_language(page, OTHER[lang])
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+    page.wait_for_url(live.url(HELP_HOME[lang] + "troubleshooting/"))
+    expect_language(page, lang)
+    assert {c["name"]: c["value"] for c in page.context.cookies()}.get("lang") == lang
+    page.goto(live.url("/login"))
+    expect_language(page, lang)
+
+
+# --- (d) Accessibility (axe-core, WCAG 2.1 A and AA) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    problem = support.missing_axe()
+    if problem:
+        requirement_missing(f"accessibility tests need axe-core: {problem}")
+    return support.AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_violations(page, axe_source) -> list[str]:
+    """Run axe on the page as it is now; one readable line per violating node."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated rather than added as a <script>: the app's CSP forbids inline scripts.
+        page.evaluate(axe_source)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{page.url}: {violation['id']} ({violation['impact']}) {node['target']}: "
+        f"{node['failureSummary'].splitlines()[-1].strip()}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def check_pages(page, axe_source, live, paths) -> list[str]:
+    problems = []
+    for path in paths:
+        page.goto(live.url(path))
+        problems += axe_violations(page, axe_source)
+    return problems
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_app_pages_are_accessible(live, open_page, axe_source, lang):
+    page = open_page(lang)
+    problems = check_pages(page, axe_source, live, [
+        "/", "/login", "/signup", "/password/forgot", "/activation/resend", "/no-such-page",
+    ])
+    # Forms in error: messages tied to their fields.
+    page.goto(live.url("/signup"))
+    page.fill("#email", "not-an-address")
+    page.locator('form[action$="/signup"] button[type="submit"]').click()
+    page.wait_for_selector(".field-error")
+    problems += axe_violations(page, axe_source)
+    # Check your mail, the mailbox, activation, the account page.
+    page.goto(live.url("/signup"))
+    support.sign_up(page, support.EMAIL, support.PASSWORD)
+    problems += axe_violations(page, axe_source)
+    mail = support.open_mailbox(page, live)
+    problems += axe_violations(page, axe_source)
+    support.follow_link_in_mail(page, mail, "/activate/")
+    problems += axe_violations(page, axe_source)
+    support.confirm_activation(page)
+    problems += axe_violations(page, axe_source)
+    support.sign_out(page)
+    # B1, then B2.
+    support.sign_in(page, live, support.EMAIL, support.WRONG_PASSWORD)
+    page.wait_for_selector(support.STEP_SELECTORS["B1"])
+    problems += axe_violations(page, axe_source)
+    support.fail_until_blocked(page, live, support.EMAIL)
+    problems += axe_violations(page, axe_source)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_guide_pages_are_accessible(live, open_page, axe_source, lang):
+    page = open_page(lang)
+    home = HELP_HOME[lang]
+    paths = [home] + [f"{home}{name}/" for name in ("create-account", "troubleshooting", "account")]
+    problems = check_pages(page, axe_source, live, paths + [f"{home}no-such-page/"])
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,147 @@
+"""The contact form, page feedback from the guide, failed searches and the editors' report."""
+
+import pytest
+from conftest import submit
+from sqlalchemy import func, select
+
+from site_app.extensions import db
+from site_app.models import ContactMessage, PageFeedback
+
+MESSAGE = "Bonjour, je ne reçois pas le mail d'activation."
+
+
+@pytest.mark.parametrize(
+    ("lang", "ack_subject"),
+    [("fr", "Nous avons reçu votre message"), ("en", "We received your message")],
+)
+def test_contact_reaches_support_and_acknowledges(client, inbox, app, lang, ack_subject):
+    client.get(f"/language/{lang}")
+    page = client.get("/contact")
+    assert "support@example.org" in page.text
+    assert {"fr": "peuvent prendre du temps", "en": "can take a while"}[lang] in page.text
+    answer = submit(client, "/contact", {"email": "reader@example.org", "topic": "ip-blocked", "message": MESSAGE})
+    assert answer.status_code == 302
+    sent = client.get(answer.location).text
+    with app.app_context():
+        reference = db.session.scalar(select(ContactMessage.reference))
+    assert reference in sent
+    to_support = inbox.last("support@example.org")
+    assert reference in to_support["Subject"] and to_support["Reply-To"] == "reader@example.org"
+    assert MESSAGE in to_support.get_body(preferencelist=("plain",)).get_content()
+    ack = inbox.last("reader@example.org")
+    assert ack["Subject"].startswith(ack_subject) and reference in ack["Subject"]
+
+
+def test_error_reference_travels_from_the_blocked_page_to_support(client, inbox):
+    page = client.get("/contact?ref=B2")
+    assert 'data-reference="B2"' in page.text
+    submit(client, "/contact", {"email": "r@example.org", "topic": "ip-blocked", "message": "Bloqué", "ref": "B2"}, form_url="/contact?ref=B2")
+    body = inbox.last("support@example.org").get_body(preferencelist=("plain",)).get_content()
+    assert "B2" in body
+
+
+def test_error_pages_link_to_contact_with_their_reference(client):
+    page = client.get("/no/such/page")
+    assert 'href="/contact?ref=E404"' in page.text
+
+
+def test_a_forged_reference_is_dropped(client, inbox):
+    page = client.get('/contact?ref=<script>"')
+    assert "<script>" not in page.text and "data-reference" not in page.text
+
+
+def test_bots_filling_the_hidden_field_send_nothing(client, inbox, app):
+    answer = submit(client, "/contact", {"email": "bot@example.org", "topic": "other", "message": "spam", "website": "http://spam"})
+    assert answer.status_code == 302
+    assert inbox.messages == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ContactMessage.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "", "topic": "other", "message": "x"}, "Saisissez votre adresse e-mail."),
+        ({"email": "a@example.org", "topic": "hacking", "message": "x"}, "pas un choix valide"),
+        ({"email": "a@example.org", "topic": "other", "message": ""}, "Écrivez votre message."),
+        ({"email": "a@example.org", "topic": "other", "message": "x" * 5001}, "moins de 5000"),
+    ],
+)
+def test_contact_rejections(client, inbox, data, message):
+    answer = submit(client, "/contact", data)
+    assert answer.status_code == 422
+    assert message in answer.text
+    assert inbox.messages == []
+
+
+def test_contact_is_rate_limited_per_sender(client, inbox):
+    for n in range(3):
+        submit(client, "/contact", {"email": "loud@example.org", "topic": "other", "message": f"m{n}"}, environ_base={"REMOTE_ADDR": f"10.2.{n}.1"})
+    answer = submit(client, "/contact", {"email": "loud@example.org", "topic": "other", "message": "again"}, environ_base={"REMOTE_ADDR": "10.2.9.1"})
+    assert answer.status_code == 429
+
+
+SAME_ORIGIN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+
+
+def vote(client, helpful, comment=None, page="/help/troubleshooting/", lang="fr", headers=SAME_ORIGIN):
+    return client.post("/api/feedback", json={"page": page, "lang": lang, "helpful": helpful, "comment": comment}, headers=headers)
+
+
+def test_votes_are_stored_one_per_browser_and_page(client, app):
+    assert vote(client, 1).status_code == 200
+    assert vote(client, 0, "Pas clair sur le blocage").status_code == 200
+    other_browser = app.test_client()
+    assert vote(other_browser, 1, page="/help/en/troubleshooting/", lang="en").status_code == 200
+    with app.app_context():
+        votes = db.session.scalars(select(PageFeedback).order_by(PageFeedback.id)).all()
+    assert [(v.page, v.lang, v.helpful, v.comment) for v in votes] == [
+        ("/help/troubleshooting/", "fr", False, "Pas clair sur le blocage"),
+        ("/help/en/troubleshooting/", "en", True, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {},
+    ],
+)
+def test_cross_site_votes_are_refused(client, app, headers):
+    assert vote(client, 0, headers=headers).status_code == 403
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PageFeedback.id))) == 0
+
+
+def test_a_form_post_is_not_a_vote(client):
+    answer = client.post("/api/feedback", data={"page": "/help/", "lang": "fr", "helpful": "1"}, headers=SAME_ORIGIN)
+    assert answer.status_code == 400
+
+
+def test_votes_are_rate_limited(make_app):
+    client = make_app(FEEDBACK_PER_IP="3 per hour").test_client()
+    statuses = [vote(client, 1, page=f"/help/p{n}/").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_session_endpoint_tells_only_whether_signed_in(client):
+    answer = client.get("/api/session")
+    assert answer.json == {"signed_in": False}
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_report_counts_votes_comments_and_failed_searches(client, app):
+    vote(client, 0, "Il manque la durée du blocage")
+    vote(app.test_client(), 1)
+    vote(app.test_client(), 1, page="/help/en/", lang="en")
+    for query in ("supprimer compte", "supprimer compte", "facture"):
+        client.post("/api/search-miss", json={"query": query, "lang": "fr"}, headers=SAME_ORIGIN)
+    output = app.test_cli_runner().invoke(args=["help", "report"]).output
+    assert "/help/troubleshooting/ [fr]: 1 yes, 1 no" in output
+    assert "Il manque la durée du blocage" in output
+    assert "/help/en/ [en]: 1 yes, 0 no" in output
+    assert "2 × 'supprimer compte' [fr]" in output
+    assert "1 × 'facture' [fr]" in output
