@@ -83,6 +83,22 @@ with app.app_context():
                           env=app_env(FLASK_SQLALCHEMY_DATABASE_URI=uri), timeout=120).stdout
 
 
+def timed_purge(uri: str) -> str:
+    """The purge function alone, in-process (no interpreter or app start)."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from site_app import accounts, create_app
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {uri!r}}})
+with app.app_context():
+    start = time.perf_counter()
+    count = accounts.purge_unactivated_accounts()
+    print(count, round(time.perf_counter() - start, 3))
+"""
+    return subprocess.run([str(VENV / "python"), "-c", code], capture_output=True, text=True,
+                          env=app_env(FLASK_SQLALCHEMY_DATABASE_URI=uri), timeout=600).stdout.strip()
+
+
 def count(uri: str) -> str:
     code = f"""
 import sys
@@ -123,8 +139,15 @@ def main():
         print(f"[{name}] {out.stdout.strip()} {out.stderr.strip()[-300:]} in {seconds:.2f} s "
               f"(app start alone {startup:.2f} s); purge-* rows left: {left} "
               f"(expected {ACTIVE + RECENT})", flush=True)
+        steady_plan = plan(uri)  # after the purge: few expired rows, the daily cron case
+        print(f"[{name}] plan once purged (steady state):\n{steady_plan}", flush=True)
+        subprocess.run([str(VENV / "python"), __file__, "--fill", uri], check=True, timeout=600)
+        deleted, statement_seconds = timed_purge(uri).split()
+        print(f"[{name}] purge function alone: {deleted} deleted in {statement_seconds} s", flush=True)
         results[name] = {"command_seconds": round(seconds, 2), "app_start_seconds": round(startup, 2),
-                         "output": out.stdout.strip(), "rows_left": left, "plan": explain}
+                         "output": out.stdout.strip(), "rows_left": left, "plan": explain,
+                         "steady_state_plan": steady_plan, "function_seconds": float(statement_seconds),
+                         "function_deleted": int(deleted)}
     save("purge", results)
 
 

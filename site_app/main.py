@@ -1,6 +1,6 @@
 """The home page, the language switch and the development mailbox."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -50,3 +50,15 @@ def mailbox_html(mail_id):
     _mailbox_open()
     mail = db.get_or_404(OutboxMail, mail_id)
     return mail.body_html
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers: database, limiter storage and outbox backlog. 503 if the database is down."""
+    from .health import health_report
+
+    report, healthy = health_report()
+    response = jsonify(report)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
