@@ -72,6 +72,8 @@ with app.app_context():
     compiled = statement.compile(db.engine)
     sql = str(compiled)
     prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE users")  # fresh statistics, as autovacuum would give
     with db.engine.connect() as connection:
         rows = connection.exec_driver_sql(prefix + sql, tuple(compiled.params.values())
                                           if db.engine.dialect.name == "sqlite" else compiled.params)

@@ -195,7 +195,7 @@ def test_links_to_the_account_app_are_absolute_paths(site):
         page = Page(file_of(site, url_of(page_path("troubleshooting", lang))))
         for path in ("/login", "/signup", "/contact", "/activation/resend", "/password/forgot"):
             assert path in page.links, (lang, path)
-        assert "/account" in page.links  # header link
+        assert f"/account?lang={lang}" in page.links  # header link, in the page's language
 
 
 def test_language_cookie_script_is_external(site):
@@ -225,6 +225,20 @@ def test_build_fails_when_a_topic_is_missing(tmp_path):
     output = result.stdout + result.stderr
     assert "'ip-blocked'" in output
     assert "language 'en'" in output
+
+
+def test_build_fails_when_a_translation_is_missing(tmp_path):
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs" / "account.en.md").unlink()
+
+    result = run_mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "missing translation in language 'en'" in output
+    assert "account" in output
 
 
 def test_build_fails_when_a_registered_topic_has_no_heading(tmp_path):

@@ -82,3 +82,22 @@ def test_guide_not_built_is_a_503(make_app, tmp_path):
     assert answer.status_code == 503
     # Help links still work: they fall back to the stable redirect.
     assert "/help/go/" in get(client, "/signup").text_body
+
+
+def test_guide_states_the_app_delays():
+    """The guide quotes the activation and reset delays: they must be the app's defaults."""
+    from conftest import ROOT
+
+    from site_app import config
+
+    hours = int(config.ACTIVATION_DELAY.total_seconds() // 3600)
+    words = {"fr": ("heures", "heure"), "en": ("hours", "hour")}
+    for lang, (plural, singular) in words.items():
+        text = (ROOT / "docs" / f"create-account.{lang}.md").read_text(encoding="utf-8")
+        text += (ROOT / "docs" / f"troubleshooting.{lang}.md").read_text(encoding="utf-8")
+        import re
+
+        stated = {int(n) for n in re.findall(rf"\b(\d+) {plural}\b", text)}
+        assert stated == {hours}, f"{lang}: the guide says {stated} {plural}, the app {hours}"
+        reset = int(config.PASSWORD_RESET_DELAY.total_seconds() // 3600)
+        assert re.search(rf"\b{reset} {singular}\b", text), f"{lang}: reset delay missing"

@@ -117,10 +117,16 @@ def on_nav(nav, config, files, **kwargs):
     lang = i18n.current_language
     registry = load_registry(config)
     found: dict[str, str] = {}
+    untranslated = [
+        file.src_uri for file in files.documentation_pages()
+        if getattr(file, "locale", lang) != lang
+    ]
+    if untranslated:
+        # We ship every language complete: a fallback page is a missing translation.
+        raise PluginError(
+            f"missing translation in language '{lang}': " + ", ".join(sorted(untranslated))
+        )
     for file in files.documentation_pages():
-        # A page falling back to the default language does not count as a translation.
-        if getattr(file, "locale", lang) != lang:
-            continue
         for topic in HEADING_ID.findall(file.content_string):
             if topic not in registry:
                 continue
