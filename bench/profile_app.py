@@ -19,6 +19,31 @@ sys.path.insert(0, str(RESULTS.parent.parent))
 from site_app import create_app  # noqa: E402
 
 
+def by_package(stats) -> str:
+    """Own time (tottime) summed per library: which layer the CPU is spent in."""
+    import re
+    from collections import Counter
+
+    totals = Counter()
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():
+        match = re.search(r"site-packages/([^/]+)", filename)
+        if match:
+            key = match.group(1)
+        elif "/site_app/templates/" in filename:
+            key = "site_app templates (compiled Jinja)"
+        elif "/site_app/" in filename:
+            key = "site_app"
+        elif filename.startswith("~") or filename.startswith("<"):
+            key = "builtins"
+        else:
+            key = "stdlib"
+        totals[key] += tottime
+    total = sum(totals.values())
+    lines = [f"own time by library ({total:.2f} s total):"]
+    lines += [f"  {100 * value / total:5.1f} %  {name}" for name, value in totals.most_common(14)]
+    return "\n".join(lines) + "\n"
+
+
 def main():
     path = sys.argv[1] if len(sys.argv) > 1 else "/login"
     count = min(int(sys.argv[2]) if len(sys.argv) > 2 else 500, 20000)
@@ -40,6 +65,7 @@ def main():
     stats = pstats.Stats(profiler, stream=out)
     print(f"{path}: {count} requests in {elapsed:.2f}s = {1000 * elapsed / count:.2f} ms/request "
           f"(profiled), status {response.status_code}", file=out)
+    print(by_package(stats), file=out)
     stats.sort_stats("cumulative").print_stats(45)
     stats.sort_stats("tottime").print_stats(25)
     RESULTS.mkdir(exist_ok=True)

@@ -8,13 +8,14 @@ recent unactivated ones (which must survive). Times the CLI command (process sta
 included) and shows EXPLAIN / EXPLAIN QUERY PLAN of the DELETE the purge runs.
 """
 
+import json
 import os
 import subprocess
 import sys
 import time
 from datetime import timedelta
 
-from common import ROOT, VENV, app_env, save
+from common import RESULTS, ROOT, VENV, app_env, save
 
 EXPIRED, ACTIVE, RECENT = 100_000, 20_000, 5_000
 BACKENDS = {
@@ -119,7 +120,9 @@ with app.app_context():
 
 def main():
     chosen = sys.argv[1:] or list(BACKENDS)
-    results = {}
+    previous = RESULTS / "purge.json"  # keep the other backend's figures when running one
+    results = {key: value for key, value in json.loads(previous.read_text()).items()
+               if key in BACKENDS} if previous.exists() else {}
     for name in chosen:
         uri = BACKENDS[name]
         if name == "sqlite" and os.path.exists("/tmp/bench-purge.db"):
