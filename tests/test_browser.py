@@ -182,6 +182,76 @@ def test_guide_language_switcher_sets_the_app_language(live, open_page, lang):
     expect_language(page, lang)
 
 
+# --- The guide knows the reader, and hears back (issue 7) ------------------------------------
+
+SIGN_IN = {"fr": "Se connecter", "en": "Sign in"}
+MY_ACCOUNT = {"fr": "Mon compte", "en": "My account"}
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_guide_header_shows_whether_the_reader_is_signed_in(live, open_page, lang):
+    from playwright.sync_api import expect
+
+    page = open_page(lang)
+    page.goto(live.url(HELP_HOME[lang]))
+    link = page.locator(".help-account__link")
+    expect(link).to_have_text(SIGN_IN[lang])
+    support.choose_language(page, live, lang)
+    support.sign_up(page, support.EMAIL, support.PASSWORD)
+    support.follow_link_in_mail(page, support.open_mailbox(page, live), "/activate/")
+    support.confirm_activation(page)
+    page.goto(live.url(HELP_HOME[lang]))
+    expect(link).to_have_text(MY_ACCOUNT[lang])
+    link.click()
+    page.wait_for_url("**/account?lang=*")
+    expect_language(page, lang)
+
+
+def test_guide_still_works_when_the_app_does_not_answer(live, open_page):
+    from playwright.sync_api import expect
+
+    page = open_page("fr")
+    page.route("**/api/session", lambda route: route.abort())
+    page.goto(live.url("/help/"))
+    expect(page.locator(".help-account__link")).to_have_text(MY_ACCOUNT["fr"])
+    expect(page.locator("h1").first).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_feedback_vote_and_comment_reach_the_report(live, open_page, lang):
+    from playwright.sync_api import expect
+
+    page = open_page(lang)
+    page.goto(live.url(HELP_HOME[lang] + "troubleshooting/"))
+    form = page.locator("form.help-feedback")
+    expect(form).to_be_visible()
+    form.locator('.help-feedback__vote[data-helpful="0"]').click()
+    comment = form.locator("textarea")
+    expect(comment).to_be_visible()
+    comment.fill("Il manque la durée exacte du blocage")
+    form.locator(".help-feedback__send").click()
+    expect(form.locator(".help-feedback__thanks")).to_be_visible()
+    report = live.app.test_cli_runner().invoke(args=["help", "report"]).output
+    assert f"{HELP_HOME[lang]}troubleshooting/ [{lang}]: 0 yes, 1 no" in report
+    assert "Il manque la durée exacte du blocage" in report
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_searches_without_results_are_reported(live, open_page, lang):
+    page = open_page(lang)
+    page.goto(live.url(HELP_HOME[lang]))
+    search = page.locator(".md-search__input")
+    search.click()
+    search.press_sequentially("zzqx wqpl kvrt", delay=20)
+    report = ""
+    for _ in range(40):  # bounded: at most about 10 s
+        page.wait_for_timeout(250)
+        report = live.app.test_cli_runner().invoke(args=["help", "report"]).output
+        if "zzqx" in report:
+            break
+    assert f"1 × 'zzqx wqpl kvrt' [{lang}]" in report
+
+
 # --- (d) Accessibility (axe-core, WCAG 2.1 A and AA) ------------------------------------------
 
 

@@ -194,7 +194,8 @@ def test_links_to_the_account_app_are_absolute_paths(site):
     for lang in LANGUAGES:
         page = Page(file_of(site, url_of(page_path("troubleshooting", lang))))
         for path in ("/login", "/signup", "/contact", "/activation/resend", "/password/forgot"):
-            assert path in page.links, (lang, path)
+            # In the page's language, so the app opens in the language being read.
+            assert f"{path}?lang={lang}" in page.links, (lang, path)
         assert f"/account?lang={lang}" in page.links  # header link, in the page's language
 
 

@@ -1,0 +1,86 @@
+/*
+ * The guide talks to the account app on the same origin:
+ * - "Was this page helpful?" votes and comments → POST /api/feedback;
+ * - searches that find nothing → POST /api/search-miss;
+ * - the header link says « Se connecter » or « Mon compte » from GET /api/session.
+ * Every call is optional: when the app does not answer, the page stays as it is.
+ */
+(function () {
+  "use strict";
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response;
+    });
+  }
+
+  var lang = document.documentElement.lang || "fr";
+
+  /* Feedback. */
+  var form = document.forms["help-feedback"];
+  if (form && window.fetch) {
+    var page = window.location.pathname;
+    var commentBox = form.querySelector(".help-feedback__comment");
+    var thanks = form.querySelector(".help-feedback__thanks");
+    var failure = form.querySelector(".help-feedback__error");
+    var send = function (helpful, comment) {
+      return post("/api/feedback", { page: page, lang: lang, helpful: helpful, comment: comment })
+        .then(function () { thanks.hidden = false; failure.hidden = true; })
+        .catch(function () { failure.hidden = false; });
+    };
+    form.querySelectorAll(".help-feedback__vote").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var helpful = button.getAttribute("data-helpful") === "1" ? 1 : 0;
+        form.querySelectorAll(".help-feedback__vote").forEach(function (b) {
+          b.setAttribute("aria-pressed", String(b === button));
+        });
+        send(helpful, null).then(function () {
+          commentBox.hidden = helpful === 1;
+          if (!commentBox.hidden) { commentBox.querySelector("textarea").focus(); }
+        });
+      });
+    });
+    form.querySelector(".help-feedback__send").addEventListener("click", function () {
+      var text = commentBox.querySelector("textarea").value.trim();
+      if (text) { send(0, text).then(function () { commentBox.hidden = true; }); }
+    });
+    form.hidden = false;
+  }
+
+  /* Searches that found nothing. */
+  var input = document.querySelector(".md-search__input");
+  var results = document.querySelector(".md-search-result__list");
+  if (input && results && window.fetch) {
+    var reported = {};
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var query = input.value.trim();
+        if (query.length < 3 || reported[query] || results.children.length > 0) { return; }
+        reported[query] = true;
+        post("/api/search-miss", { query: query.slice(0, 200), lang: lang }).catch(function () {});
+      }, 1500);
+    });
+  }
+
+  /* Signed in or not. */
+  var account = document.querySelector(".help-account__link");
+  if (account && window.fetch) {
+    fetch("/api/session", { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        if (state && state.signed_in === false) {
+          account.textContent = account.getAttribute("data-signed-out-label");
+          account.setAttribute("href", account.getAttribute("data-signed-out-href"));
+        }
+      })
+      .catch(function () {});
+  }
+}());
