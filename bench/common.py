@@ -74,8 +74,9 @@ class Gunicorn:
                              capture_output=True, text=True).stdout
         return [int(pid) for pid in out.split()]
 
-    def worker_rss_mb(self) -> list[float]:
-        """VmRSS of each worker, in MB."""
+    def worker_rss_mb(self, settle: float = 2.0) -> list[float]:
+        """VmRSS of each worker, in MB, once the requests still running are done."""
+        time.sleep(settle)
         sizes = []
         for pid in self.worker_pids():
             status = Path(f"/proc/{pid}/status").read_text()

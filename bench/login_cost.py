@@ -44,5 +44,36 @@ def main(count=60):
     save("login_cost", result)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and not sys.argv[1:]:
     main()
+
+
+def profile(count=40):
+    """cProfile of successful POST /login requests → results/profile-post-login.txt."""
+    import cProfile
+    import io
+    import pstats
+
+    from common import RESULTS
+    from profile_app import by_package
+
+    ensure_account()
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    form = {"email": EMAIL, "password": PASSWORD, "next": ""}
+    client.post("/login", data=form).close()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        client.post("/login", data=form).close()
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    print(by_package(stats), file=out)
+    stats.sort_stats("cumulative").print_stats(40)
+    (RESULTS / "profile-post-login.txt").write_text(out.getvalue())
+    print(out.getvalue()[:9000])
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--profile"]:
+    profile()
