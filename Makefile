@@ -54,10 +54,12 @@ run: translations docs migrate
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: translations $(AXE)
+	$(BIN)/ruff check site_app tests overrides scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check site_app tests overrides
+	$(BIN)/ruff check site_app tests overrides scripts
+	$(BIN)/ruff format --check site_app tests overrides scripts
 
 clean:
 	rm -rf site instance .pytest_cache

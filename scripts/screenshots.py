@@ -25,12 +25,24 @@ import browser_support as support  # noqa: E402
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "site",
-                        help="the built guide (make docs); default: site/")
-    parser.add_argument("--lang", action="append", choices=support.LANGUAGES,
-                        help="only this language (repeatable); default: all")
-    parser.add_argument("--port", type=int, default=5000,
-                        help="port shown in the mails' links, if free (default 5000)")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        default=ROOT / "site",
+        help="the built guide (make docs); default: site/",
+    )
+    parser.add_argument(
+        "--lang",
+        action="append",
+        choices=support.LANGUAGES,
+        help="only this language (repeatable); default: all",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=5000,
+        help="port shown in the mails' links, if free (default 5000)",
+    )
     args = parser.parse_args(argv)
 
     problem = support.missing_browser()

@@ -68,13 +68,22 @@ def feedback():
     page = _text(data, "page", 255)
     lang = supported(_text(data, "lang", 8))
     helpful = data.get("helpful")
-    if not page or not page.startswith("/help/") or lang is None or helpful not in (0, 1, True, False):
+    if (
+        not page
+        or not page.startswith("/help/")
+        or lang is None
+        or helpful not in (0, 1, True, False)
+    ):
         raise BadRequest()
     voter = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(16)
     support.record_vote(page, lang, voter[:64], bool(helpful), _text(data, "comment", 1000))
     response = jsonify(ok=True)
     response.set_cookie(
-        VOTER_COOKIE, voter, max_age=365 * 24 * 3600, httponly=True, samesite="Strict",
+        VOTER_COOKIE,
+        voter,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Strict",
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response

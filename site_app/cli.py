@@ -26,7 +26,9 @@ def purge_command():
 
 @outbox_cli.command("deliver")
 @click.option("--watch", is_flag=True, help="Keep running and deliver mails as they come.")
-@click.option("--interval", default=2.0, show_default=True, help="Seconds between rounds with --watch.")
+@click.option(
+    "--interval", default=2.0, show_default=True, help="Seconds between rounds with --watch."
+)
 def deliver_command(watch, interval):
     """Send every pending mail now, whatever its retry delay (like ``postqueue -f``)."""
     if not watch:
@@ -48,10 +50,15 @@ def status_command():
     pending = db.session.scalars(
         select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
     ).all()
-    sent = db.session.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_not(None)))
+    sent = db.session.scalar(
+        select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_not(None))
+    )
     click.echo(f"{sent} sent, {len(pending)} pending.")
     for mail in pending:
-        click.echo(f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): {mail.last_error or '-'}")
+        click.echo(
+            f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): "
+            f"{mail.last_error or '-'}"
+        )
 
 
 @help_cli.command("report")

@@ -58,8 +58,11 @@ def contact():
             session["contact_reference"] = "C-000000"
         else:
             message = support.send_contact_message(
-                form.email.data, form.topic.data, form.message.data.strip(),
-                str(get_locale()), form.ref.data,
+                form.email.data,
+                form.topic.data,
+                form.message.data.strip(),
+                str(get_locale()),
+                form.ref.data,
             )
             session["contact_reference"] = message.reference
         return redirect(url_for("contact.sent"))

@@ -10,7 +10,8 @@ import secrets
 import time
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -22,29 +23,62 @@ log = logging.getLogger(__name__)
 
 #: status → (help topic, title, explanation)
 ERRORS = {
-    400: ("bad-request", _l("The request could not be understood"),
-          _l("Something in what your browser sent was not valid. Go back, reload the page and try again.")),
-    403: ("form-expired", _l("The form has expired"),
-          _l("For your security, forms expire after a while or when cookies are blocked. Reload the page and send the form again.")),
-    404: ("page-not-found", _l("Page not found"),
-          _l("This address leads nowhere. It may have been mistyped, or the page has moved.")),
-    405: ("method-not-allowed", _l("This action is not possible here"),
-          _l("This page cannot be used that way. Go back to the previous page and use its buttons.")),
-    413: ("too-large", _l("What you sent is too large"),
-          _l("The form you sent is larger than we accept. Shorten the text and try again.")),
-    429: ("ip-blocked", _l("Too many attempts"),
-          _l("Too many attempts came from your connection. Your IP address is temporarily blocked.")),
-    500: ("server-error", _l("Something went wrong on our side"),
-          _l("An unexpected error happened. Nothing you did caused it; try again in a moment.")),
-    503: ("unavailable", _l("Service temporarily unavailable"),
-          _l("The service is under maintenance or overloaded. Try again in a few minutes.")),
+    400: (
+        "bad-request",
+        _l("The request could not be understood"),
+        _l(
+            "Something in what your browser sent was not valid. "
+            "Go back, reload the page and try again."
+        ),
+    ),
+    403: (
+        "form-expired",
+        _l("The form has expired"),
+        _l(
+            "For your security, forms expire after a while or when cookies are blocked. "
+            "Reload the page and send the form again."
+        ),
+    ),
+    404: (
+        "page-not-found",
+        _l("Page not found"),
+        _l("This address leads nowhere. It may have been mistyped, or the page has moved."),
+    ),
+    405: (
+        "method-not-allowed",
+        _l("This action is not possible here"),
+        _l("This page cannot be used that way. Go back to the previous page and use its buttons."),
+    ),
+    413: (
+        "too-large",
+        _l("What you sent is too large"),
+        _l("The form you sent is larger than we accept. Shorten the text and try again."),
+    ),
+    429: (
+        "ip-blocked",
+        _l("Too many attempts"),
+        _l("Too many attempts came from your connection. Your IP address is temporarily blocked."),
+    ),
+    500: (
+        "server-error",
+        _l("Something went wrong on our side"),
+        _l("An unexpected error happened. Nothing you did caused it; try again in a moment."),
+    ),
+    503: (
+        "unavailable",
+        _l("Service temporarily unavailable"),
+        _l("The service is under maintenance or overloaded. Try again in a few minutes."),
+    ),
 }
 
 
 def wants_json() -> bool:
     """Tell whether the client prefers JSON to HTML."""
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def error_response(status: int, reference: str | None = None, **context):
@@ -58,8 +92,14 @@ def error_response(status: int, reference: str | None = None, **context):
         return jsonify(body), status
     try:
         page = render_template(
-            "errors/error.html", status=status, topic=topic, title=title,
-            message=message, reference=reference, help_link=link, **context,
+            "errors/error.html",
+            status=status,
+            topic=topic,
+            title=title,
+            message=message,
+            reference=reference,
+            help_link=link,
+            **context,
         )
     except Exception:  # the template failed: answer anyway, plainly
         log.exception("error page %s could not be rendered", status)
@@ -77,7 +117,10 @@ def _blocked(error):
     seconds = max(reset_at - int(time.time()), 1)
     login = request.endpoint == "auth.login"
     return error_response(
-        429, reference="B2" if login else "E429", seconds=seconds, reset_at=reset_at,
+        429,
+        reference="B2" if login else "E429",
+        seconds=seconds,
+        reset_at=reset_at,
         login_blocked=login,
     )
 

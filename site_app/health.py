@@ -1,4 +1,4 @@
-"""What /healthz reports: can we reach the database and the limiter storage, and how far behind is mail."""
+"""What /healthz reports: the database, the limiter storage, and how far behind mail is."""
 
 from sqlalchemy import func, select, text
 
@@ -26,7 +26,9 @@ def health_report() -> tuple[dict, bool]:
         db.session.rollback()
         report["database"] = f"error: {type(error).__name__}"
     try:
-        report["limiter"] = "ok" if limiter.storage.check() else "unreachable (limits kept in memory)"
+        report["limiter"] = (
+            "ok" if limiter.storage.check() else "unreachable (limits kept in memory)"
+        )
     except Exception as error:
         report["limiter"] = f"error: {type(error).__name__}"
     return report, report["database"] == "ok"

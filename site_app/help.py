@@ -1,12 +1,16 @@
 """The built help center, served at /help/ on the app's origin, and /help/go/<topic>."""
 
 import gzip
+import mimetypes
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
 
 from .help_topics import resolve
 from .i18n import select_locale, supported
@@ -42,12 +46,17 @@ def page(path):
         path += "index.html"
     elif (site / path).is_dir():
         return redirect(f"/help/{path}/", code=301)
+    max_age = _max_age(path)
+    if path.endswith(_COMPRESSIBLE) and request.accept_encodings["gzip"] > 0:
+        response = _gzipped(site, path, max_age)
+        if response is not None:
+            return response
     try:
-        response = send_from_directory(site, path, max_age=_max_age(path))
+        response = send_from_directory(site, path, max_age=max_age)
     except NotFound:
         return _not_found(site, path)
     if path.endswith(_COMPRESSIBLE):
-        response = _gzip_if_accepted(response, site / path)
+        response.vary.add("Accept-Encoding")
     return response
 
 
@@ -56,32 +65,37 @@ _COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"
 _MIN_GZIP_SIZE = 1024
 
 
-def _gzip_if_accepted(response, file: Path):
-    """Serve the gzip-compressed file when the client accepts it.
+def _gzipped(site: Path, path: str, max_age: int):
+    """The file gzip-compressed, or None to serve it as it is (small, missing, unsafe path).
 
-    The compressed body has its own ETag (the file's, suffixed ``-gz``), so a
-    revisit with that ETag still gets a 304; ``Vary: Accept-Encoding`` keeps
-    caches from mixing the two representations.
+    Built without opening the file once its compressed body is cached. Its ETag
+    is its own (``-gz``), so a revisit gets a 304; ``Vary: Accept-Encoding``
+    keeps caches from mixing the two representations. Same cache headers as
+    ``send_from_directory``; no byte ranges on the compressed body.
     """
-    response.vary.add("Accept-Encoding")
-    if response.status_code != 200 or "gzip" not in request.accept_encodings:
-        return response
-    if request.accept_encodings["gzip"] <= 0:  # "gzip;q=0" refuses it
-        return response
-    etag, _ = response.get_etag()
+    file = safe_join(str(site), path)
+    if file is None:
+        return None
     try:
         stat = os.stat(file)
     except OSError:
-        return response
-    if etag is None or stat.st_size < _MIN_GZIP_SIZE:
-        return response
-    body = _compressed(str(file), stat.st_mtime_ns, stat.st_size)
-    response.close()  # the open file of send_from_directory
-    response.direct_passthrough = False
-    response.set_data(body)
+        return None
+    if not S_ISREG(stat.st_mode) or stat.st_size < _MIN_GZIP_SIZE:
+        return None
+    response = current_app.response_class(
+        _compressed(file, stat.st_mtime_ns, stat.st_size),
+        mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream",
+    )
     response.headers["Content-Encoding"] = "gzip"
-    response.headers.pop("Accept-Ranges", None)
-    response.set_etag(f"{etag}-gz")
+    response.vary.add("Accept-Encoding")
+    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}-gz")
+    response.last_modified = stat.st_mtime
+    if max_age > 0:
+        response.cache_control.public = True
+    else:
+        response.cache_control.no_cache = True
+    response.cache_control.max_age = max_age
+    response.expires = int(time.time() + max_age)
     return response.make_conditional(request)
 
 
@@ -104,5 +118,9 @@ def _not_found(site: Path, path: str):
     candidates.append(site / "404.html")
     for candidate in candidates:
         if candidate.is_file():
-            return candidate.read_text(encoding="utf-8"), 404, {"Content-Type": "text/html; charset=utf-8"}
+            return (
+                candidate.read_text(encoding="utf-8"),
+                404,
+                {"Content-Type": "text/html; charset=utf-8"},
+            )
     abort(404)

@@ -1,6 +1,15 @@
 """The home page, the language switch and the development mailbox."""
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -54,7 +63,7 @@ def mailbox_html(mail_id):
 
 @bp.route("/healthz")
 def healthz():
-    """For load balancers: database, limiter storage and outbox backlog. 503 if the database is down."""
+    """For load balancers: database, limiter, outbox backlog; 503 if the database is down."""
     from .health import health_report
 
     report, healthy = health_report()

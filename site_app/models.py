@@ -26,9 +26,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     #: Bound into every session and every link: changes with the password.
-    security_stamp: Mapped[str] = mapped_column(
-        String(64), unique=True, default=new_security_stamp
-    )
+    security_stamp: Mapped[str] = mapped_column(String(64), unique=True, default=new_security_stamp)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -107,9 +105,7 @@ class PageFeedback(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (
-        db.UniqueConstraint("voter", "page", "lang", name="uq_page_feedback_vote"),
-    )
+    __table_args__ = (db.UniqueConstraint("voter", "page", "lang", name="uq_page_feedback_vote"),)
 
 
 class FailedSearch(db.Model):

@@ -30,9 +30,7 @@ def _hasher() -> PasswordHasher:
 
 @cache
 def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
-    return PasswordHasher(
-        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
-    )
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
 
 
 def hash_password(password: str) -> str:

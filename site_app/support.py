@@ -50,12 +50,17 @@ def send_contact_message(
         "help": lambda name: help_url(name, locale, external=True),
     }
     queue_mail(
-        "contact_support", support, languages[0],
+        "contact_support",
+        support,
+        languages[0],
         _l("Contact %(reference)s: %(topic)s", reference=contact.reference, topic=topic),
-        reply_to=email, **context,
+        reply_to=email,
+        **context,
     )
     queue_mail(
-        "contact_ack", email, locale,
+        "contact_ack",
+        email,
+        locale,
         _l("We received your message %(reference)s", reference=contact.reference),
         **context,
     )
@@ -107,7 +112,9 @@ def feedback_report(days: int) -> tuple[list[PageReport], list[tuple[str, str, i
         select(PageFeedback).where(PageFeedback.created_at >= since).order_by(PageFeedback.id)
     )
     for vote in votes:
-        report = pages.setdefault((vote.page, vote.lang), PageReport(vote.page, vote.lang, 0, 0, []))
+        report = pages.setdefault(
+            (vote.page, vote.lang), PageReport(vote.page, vote.lang, 0, 0, [])
+        )
         if vote.helpful:
             report.up += 1
         else:

@@ -344,13 +344,15 @@ def callout_boxes(page, points) -> list[dict]:
         left, top = max(rect["x"], 0), max(rect["y"], 0)
         right = min(rect["x"] + rect["width"], VIEWPORT["width"])
         bottom = min(rect["y"] + rect["height"], VIEWPORT["height"])
-        boxes.append({
-            "point": point,
-            "x": round(left),
-            "y": round(top),
-            "width": round(right - left),
-            "height": round(bottom - top),
-        })
+        boxes.append(
+            {
+                "point": point,
+                "x": round(left),
+                "y": round(top),
+                "width": round(right - left),
+                "height": round(bottom - top),
+            }
+        )
     return boxes
 
 
@@ -362,8 +364,14 @@ def draw_callouts(page, boxes) -> None:
 # --- The screenshots of the guide ---------------------------------------------------------------
 
 
-def capture_screenshots(browser, help_site: Path, workdir: Path, lang: str,
-                        out_dir: Path | None = None, port: int | None = None) -> dict:
+def capture_screenshots(
+    browser,
+    help_site: Path,
+    workdir: Path,
+    lang: str,
+    out_dir: Path | None = None,
+    port: int | None = None,
+) -> dict:
     """Play the guide in ``lang`` on a fresh app at a frozen date; return the callouts.
 
     With ``out_dir``, also write ``<name>.png`` there (viewport only, points drawn).
@@ -380,11 +388,11 @@ def capture_screenshots(browser, help_site: Path, workdir: Path, lang: str,
         callouts[f"{name}.png"] = boxes
         if out_dir is not None:
             draw_callouts(page, boxes)
-            page.screenshot(path=str(Path(out_dir) / f"{name}.png"), animations="disabled",
-                            caret="hide")
+            page.screenshot(
+                path=str(Path(out_dir) / f"{name}.png"), animations="disabled", caret="hide"
+            )
 
-    with time_machine.travel(FROZEN_AT, tick=False), \
-            LiveApp(help_site, workdir, port=port) as live:
+    with time_machine.travel(FROZEN_AT, tick=False), LiveApp(help_site, workdir, port=port) as live:
         page = new_page(browser, lang)
         # The browser's clock too: the B2 countdown reads Date.now().
         page.context.clock.set_fixed_time(FROZEN_AT)

@@ -54,7 +54,12 @@ def test_long_passphrase_and_unicode_are_accepted(app, client, inbox):
 
 
 def test_odd_unicode_in_fields_never_breaks_a_page(app, client):
-    for value in ("\x00", "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"), "🙂" * 50, "\u0301" * 20):
+    for value in (
+        "\x00",
+        "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"),
+        "🙂" * 50,
+        "\u0301" * 20,
+    ):
         answer = submit(client, "/login", {"email": value, "password": value})
         assert answer.status_code == 422
     assert counts(app) == (0, 0)
@@ -62,7 +67,9 @@ def test_odd_unicode_in_fields_never_breaks_a_page(app, client):
 
 def test_a_huge_body_gets_the_413_page(app, client):
     token = csrf_token(client, "/signup")
-    answer = client.post("/signup", data={"csrf_token": token, "email": "a@example.org", "password": "x" * 1_000_000})
+    answer = client.post(
+        "/signup", data={"csrf_token": token, "email": "a@example.org", "password": "x" * 1_000_000}
+    )
     assert answer.status_code == 413
     assert "#too-large" in answer.text
     assert counts(app) == (0, 0)

@@ -290,9 +290,19 @@ def check_pages(page, axe_source, live, paths) -> list[str]:
 @pytest.mark.parametrize("lang", support.LANGUAGES)
 def test_app_pages_are_accessible(live, open_page, axe_source, lang):
     page = open_page(lang)
-    problems = check_pages(page, axe_source, live, [
-        "/", "/login", "/signup", "/password/forgot", "/activation/resend", "/no-such-page",
-    ])
+    problems = check_pages(
+        page,
+        axe_source,
+        live,
+        [
+            "/",
+            "/login",
+            "/signup",
+            "/password/forgot",
+            "/activation/resend",
+            "/no-such-page",
+        ],
+    )
     # Forms in error: messages tied to their fields.
     page.goto(live.url("/signup"))
     page.fill("#email", "not-an-address")

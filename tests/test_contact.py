@@ -19,7 +19,11 @@ def test_contact_reaches_support_and_acknowledges(client, inbox, app, lang, ack_
     page = client.get("/contact")
     assert "support@example.org" in page.text
     assert {"fr": "peuvent prendre du temps", "en": "can take a while"}[lang] in page.text
-    answer = submit(client, "/contact", {"email": "reader@example.org", "topic": "ip-blocked", "message": MESSAGE})
+    answer = submit(
+        client,
+        "/contact",
+        {"email": "reader@example.org", "topic": "ip-blocked", "message": MESSAGE},
+    )
     assert answer.status_code == 302
     sent = client.get(answer.location).text
     with app.app_context():
@@ -35,7 +39,12 @@ def test_contact_reaches_support_and_acknowledges(client, inbox, app, lang, ack_
 def test_error_reference_travels_from_the_blocked_page_to_support(client, inbox):
     page = client.get("/contact?ref=B2")
     assert 'data-reference="B2"' in page.text
-    submit(client, "/contact", {"email": "r@example.org", "topic": "ip-blocked", "message": "Bloqué", "ref": "B2"}, form_url="/contact?ref=B2")
+    submit(
+        client,
+        "/contact",
+        {"email": "r@example.org", "topic": "ip-blocked", "message": "Bloqué", "ref": "B2"},
+        form_url="/contact?ref=B2",
+    )
     body = inbox.last("support@example.org").get_body(preferencelist=("plain",)).get_content()
     assert "B2" in body
 
@@ -51,7 +60,11 @@ def test_a_forged_reference_is_dropped(client, inbox):
 
 
 def test_bots_filling_the_hidden_field_send_nothing(client, inbox, app):
-    answer = submit(client, "/contact", {"email": "bot@example.org", "topic": "other", "message": "spam", "website": "http://spam"})
+    answer = submit(
+        client,
+        "/contact",
+        {"email": "bot@example.org", "topic": "other", "message": "spam", "website": "http://spam"},
+    )
     assert answer.status_code == 302
     assert inbox.messages == []
     with app.app_context():
@@ -76,16 +89,32 @@ def test_contact_rejections(client, inbox, data, message):
 
 def test_contact_is_rate_limited_per_sender(client, inbox):
     for n in range(3):
-        submit(client, "/contact", {"email": "loud@example.org", "topic": "other", "message": f"m{n}"}, environ_base={"REMOTE_ADDR": f"10.2.{n}.1"})
-    answer = submit(client, "/contact", {"email": "loud@example.org", "topic": "other", "message": "again"}, environ_base={"REMOTE_ADDR": "10.2.9.1"})
+        submit(
+            client,
+            "/contact",
+            {"email": "loud@example.org", "topic": "other", "message": f"m{n}"},
+            environ_base={"REMOTE_ADDR": f"10.2.{n}.1"},
+        )
+    answer = submit(
+        client,
+        "/contact",
+        {"email": "loud@example.org", "topic": "other", "message": "again"},
+        environ_base={"REMOTE_ADDR": "10.2.9.1"},
+    )
     assert answer.status_code == 429
 
 
 SAME_ORIGIN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
 
-def vote(client, helpful, comment=None, page="/help/troubleshooting/", lang="fr", headers=SAME_ORIGIN):
-    return client.post("/api/feedback", json={"page": page, "lang": lang, "helpful": helpful, "comment": comment}, headers=headers)
+def vote(
+    client, helpful, comment=None, page="/help/troubleshooting/", lang="fr", headers=SAME_ORIGIN
+):
+    return client.post(
+        "/api/feedback",
+        json={"page": page, "lang": lang, "helpful": helpful, "comment": comment},
+        headers=headers,
+    )
 
 
 def test_votes_are_stored_one_per_browser_and_page(client, app):
@@ -117,7 +146,9 @@ def test_cross_site_votes_are_refused(client, app, headers):
 
 
 def test_a_form_post_is_not_a_vote(client):
-    answer = client.post("/api/feedback", data={"page": "/help/", "lang": "fr", "helpful": "1"}, headers=SAME_ORIGIN)
+    answer = client.post(
+        "/api/feedback", data={"page": "/help/", "lang": "fr", "helpful": "1"}, headers=SAME_ORIGIN
+    )
     assert answer.status_code == 400
 
 

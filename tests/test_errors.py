@@ -78,9 +78,7 @@ def test_csrf_failure_page(client, lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize(
-    ("problem", "status"), [("invalid", 400), ("expired", 410), ("used", 410)]
-)
+@pytest.mark.parametrize(("problem", "status"), [("invalid", 400), ("expired", 410), ("used", 410)])
 def test_link_problem_pages_link_to_their_topic(client, inbox, lang, problem, status, time_machine):
     from conftest import link_in
 

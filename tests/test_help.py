@@ -72,7 +72,11 @@ def test_a_folder_without_slash_redirects(client):
 
 
 def test_no_file_outside_the_site_is_served(client):
-    for url in ("/help/../site_app/config.py", "/help/..%2fsite_app%2fconfig.py", "/help/%2e%2e/README.md"):
+    for url in (
+        "/help/../site_app/config.py",
+        "/help/..%2fsite_app%2fconfig.py",
+        "/help/%2e%2e/README.md",
+    ):
         assert get(client, url).status_code == 404
 
 

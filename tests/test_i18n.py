@@ -18,9 +18,22 @@ def test_every_catalog_is_complete(tmp_path):
     # Extract afresh, so a string added to the code without a translation is caught.
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-o", str(pot), "site_app"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            "site_app",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as handle:
         wanted = {message.id for message in read_po(handle) if message.id}
@@ -29,7 +42,8 @@ def test_every_catalog_is_complete(tmp_path):
         with Path(path).open("rb") as handle:
             catalog = read_po(handle)
         missing = sorted(
-            str(msg_id) for msg_id in wanted
+            str(msg_id)
+            for msg_id in wanted
             if not (catalog.get(msg_id) and catalog.get(msg_id).string)
         )
         fuzzy = [str(m.id) for m in catalog if m.id and m.fuzzy]

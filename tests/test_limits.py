@@ -37,7 +37,10 @@ def sign_in(client, address="member@example.org", ip="203.0.113.7"):
 
 @pytest.mark.parametrize(
     ("lang", "title", "blocked"),
-    [("fr", "Trop de tentatives", "temporairement bloquée"), ("en", "Too many attempts", "temporarily blocked")],
+    [
+        ("fr", "Trop de tentatives", "temporairement bloquée"),
+        ("en", "Too many attempts", "temporarily blocked"),
+    ],
 )
 def test_failures_from_one_address_get_the_b2_page(client, member, lang, title, blocked):
     client.get(f"/language/{lang}")
@@ -88,7 +91,10 @@ def test_per_account_limit_stops_guessing_from_many_addresses(make_app, inbox):
     submit(client, "/signup", {"email": "target@example.org", "password": PASSWORD})
     submit(client, link_in(inbox.last("target@example.org"), "/activate/"), {})
     for n in range(20):
-        assert fail_sign_in(app.test_client(), "target@example.org", ip=f"10.9.{n}.1").status_code == 422
+        assert (
+            fail_sign_in(app.test_client(), "target@example.org", ip=f"10.9.{n}.1").status_code
+            == 422
+        )
     assert fail_sign_in(app.test_client(), "target@example.org", ip="10.9.99.1").status_code == 429
     # Other accounts are not affected.
     assert fail_sign_in(app.test_client(), "other@example.org", ip="10.9.99.2").status_code == 422
@@ -97,11 +103,15 @@ def test_per_account_limit_stops_guessing_from_many_addresses(make_app, inbox):
 def test_forged_x_forwarded_for_changes_nothing_without_trusted_proxies(client, member):
     for n in range(5):
         submit(
-            client, "/login", {"email": "member@example.org", "password": "nope"},
+            client,
+            "/login",
+            {"email": "member@example.org", "password": "nope"},
             headers={"X-Forwarded-For": f"192.0.2.{n}"},
         )
     answer = submit(
-        client, "/login", {"email": "member@example.org", "password": "nope"},
+        client,
+        "/login",
+        {"email": "member@example.org", "password": "nope"},
         headers={"X-Forwarded-For": "192.0.2.200"},
     )
     assert answer.status_code == 429
@@ -111,28 +121,43 @@ def test_a_trusted_proxy_hop_gives_the_real_client_address(make_app, inbox):
     app = make_app(PROXY_FIX_X_FOR=1)
     client = app.test_client()
     for _ in range(5):
-        fail_sign_in(client, "x@example.org", ip="127.0.0.1", headers={"X-Forwarded-For": "192.0.2.1"})
-    blocked = fail_sign_in(client, "x@example.org", ip="127.0.0.1", headers={"X-Forwarded-For": "192.0.2.1"})
+        fail_sign_in(
+            client, "x@example.org", ip="127.0.0.1", headers={"X-Forwarded-For": "192.0.2.1"}
+        )
+    blocked = fail_sign_in(
+        client, "x@example.org", ip="127.0.0.1", headers={"X-Forwarded-For": "192.0.2.1"}
+    )
     assert blocked.status_code == 429
-    other = fail_sign_in(client, "y@example.org", ip="127.0.0.1", headers={"X-Forwarded-For": "192.0.2.2"})
+    other = fail_sign_in(
+        client, "y@example.org", ip="127.0.0.1", headers={"X-Forwarded-For": "192.0.2.2"}
+    )
     assert other.status_code == 422
 
 
 def test_mail_actions_are_limited_per_target_email(client, inbox, app):
     for n in range(3):
         answer = submit(
-            client, "/password/forgot", {"email": "victim@example.org"},
+            client,
+            "/password/forgot",
+            {"email": "victim@example.org"},
             environ_base={"REMOTE_ADDR": f"10.1.{n}.1"},
         )
         assert answer.status_code == 302
     blocked = submit(
-        client, "/activation/resend", {"email": "victim@example.org"},
+        client,
+        "/activation/resend",
+        {"email": "victim@example.org"},
         environ_base={"REMOTE_ADDR": "10.1.9.1"},
     )
     assert blocked.status_code == 429
     assert 'data-reference="E429"' in blocked.text
     # Another address can still be served.
-    ok = submit(client, "/password/forgot", {"email": "someone@example.org"}, environ_base={"REMOTE_ADDR": "10.1.9.1"})
+    ok = submit(
+        client,
+        "/password/forgot",
+        {"email": "someone@example.org"},
+        environ_base={"REMOTE_ADDR": "10.1.9.1"},
+    )
     assert ok.status_code == 302
 
 

@@ -36,8 +36,12 @@ def test_migrations_build_the_schema_the_models_describe(make_app):
 def queue_signups(app, count):
     client = app.test_client()
     for n in range(count):
-        submit(client, "/signup", {"email": f"user{n}@example.org", "password": PASSWORD},
-               environ_base={"REMOTE_ADDR": f"10.3.{n}.1"})
+        submit(
+            client,
+            "/signup",
+            {"email": f"user{n}@example.org", "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": f"10.3.{n}.1"},
+        )
 
 
 def test_two_deliverers_never_send_a_mail_twice(make_app, inbox):
@@ -86,10 +90,14 @@ def test_simultaneous_sign_ups_with_one_address_make_one_account(make_app, inbox
 
     def sign_up(client, token):
         barrier.wait()
-        answer = client.post("/signup", data={"csrf_token": token, "email": "race@example.org", "password": PASSWORD})
+        answer = client.post(
+            "/signup", data={"csrf_token": token, "email": "race@example.org", "password": PASSWORD}
+        )
         statuses.append(answer.status_code)
 
-    threads = [threading.Thread(target=sign_up, args=pair) for pair in zip(clients, tokens, strict=True)]
+    threads = [
+        threading.Thread(target=sign_up, args=pair) for pair in zip(clients, tokens, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -122,7 +130,9 @@ def test_sign_up_does_not_wait_for_a_slow_smtp_server(make_app):
     controller.start()
     try:
         app = make_app(OUTBOX_DELIVERY="background", MAIL_PORT=port)
-        answer = submit(app.test_client(), "/signup", {"email": "slow@example.org", "password": PASSWORD})
+        answer = submit(
+            app.test_client(), "/signup", {"email": "slow@example.org", "password": PASSWORD}
+        )
         # The answer is here while the SMTP server still holds the mail.
         assert answer.status_code == 302
         assert slow.received == []
@@ -148,15 +158,28 @@ def test_mail_worker_process_delivers(tmp_path, smtp_server, help_site):
         "FLASK_HELP_SITE_DIR": str(help_site),
     }
     flask = [sys.executable, "-m", "flask", "--app", "site_app"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
-    worker = subprocess.Popen([*flask, "outbox", "deliver", "--watch", "--interval", "0.2"],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120
+    )
+    worker = subprocess.Popen(
+        [*flask, "outbox", "deliver", "--watch", "--interval", "0.2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         from site_app import create_app
 
-        app = create_app({"SQLALCHEMY_DATABASE_URI": env["FLASK_SQLALCHEMY_DATABASE_URI"],
-                          "SECRET_KEY": "worker-secret", "OUTBOX_DELIVERY": "worker",
-                          "HELP_SITE_DIR": str(help_site), "SERVER_NAME": "localhost"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": env["FLASK_SQLALCHEMY_DATABASE_URI"],
+                "SECRET_KEY": "worker-secret",
+                "OUTBOX_DELIVERY": "worker",
+                "HELP_SITE_DIR": str(help_site),
+                "SERVER_NAME": "localhost",
+            }
+        )
         submit(app.test_client(), "/signup", {"email": "queued@example.org", "password": PASSWORD})
         deadline = time.monotonic() + 30
         while not smtp_server.to("queued@example.org") and time.monotonic() < deadline:
@@ -181,6 +204,11 @@ def test_healthz_reports_database_limiter_and_backlog(make_app):
 def test_healthz_is_503_when_the_database_is_down(tmp_path):
     from site_app import create_app
 
-    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "missing" / "db.sqlite")})
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "missing" / "db.sqlite"),
+        }
+    )
     answer = app.test_client().get("/healthz")
     assert answer.status_code == 503 and answer.json["database"].startswith("error")

@@ -39,7 +39,9 @@ def test_signing_up_again_after_purge_works(app, inbox, runner, time_machine):
 
     assert client.get(old_link).status_code == 410
     submit(client, "/signup", {"email": "again@example.org", "password": PASSWORD})
-    page = submit(client, link_in(inbox.last("again@example.org"), "/activate/"), {}, follow_redirects=True)
+    page = submit(
+        client, link_in(inbox.last("again@example.org"), "/activate/"), {}, follow_redirects=True
+    )
     assert page.request.path == "/account"
 
 

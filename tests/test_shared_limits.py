@@ -43,14 +43,21 @@ def two_servers(tmp_path, redis_uri):
     }
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "site_app", "db", "upgrade"],
-        env=env, cwd=ROOT, check=True, capture_output=True, timeout=120,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     servers = []
     for _ in range(2):
         port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "site_app", "run", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         servers.append((process, f"http://127.0.0.1:{port}"))
     for process, base in servers:
@@ -71,7 +78,9 @@ def two_servers(tmp_path, redis_uri):
 
 def failed_sign_in(base):
     """A browser session on ``base``: get the form, post a wrong password; return the status."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     page = opener.open(base + "/login", timeout=10).read().decode()
     token = CSRF_RE.search(page).group(1)
     data = urllib.parse.urlencode(

@@ -46,7 +46,10 @@ def test_wrong_password_and_unknown_address_look_alike(client, member, lang, mes
     for answer in (wrong, unknown):
         assert answer.status_code == 422
         assert message in answer.text and forgot in answer.text
-        assert f"/help/{'en/' if lang == 'en' else ''}" in answer.text and "#wrong-password" in answer.text
+        assert (
+            f"/help/{'en/' if lang == 'en' else ''}" in answer.text
+            and "#wrong-password" in answer.text
+        )
     assert client.get("/account").status_code == 302
 
 
@@ -71,14 +74,18 @@ def test_unactivated_account_is_offered_a_new_activation_mail(client, inbox):
 )
 def test_next_only_leads_to_this_site(client, member, target):
     page = client.get("/login", query_string={"next": target}).text
-    answer = submit(client, "/login", {"email": member, "password": PASSWORD, "next": target}, form_url="/login")
+    answer = submit(
+        client, "/login", {"email": member, "password": PASSWORD, "next": target}, form_url="/login"
+    )
     assert answer.status_code == 302
     assert answer.location == "/account"
     assert "evil" not in page.split('name="next"')[1][:80]
 
 
 def test_next_to_a_page_of_this_site_is_followed(client, member):
-    answer = submit(client, "/login", {"email": member, "password": PASSWORD, "next": "/account?tab=1"})
+    answer = submit(
+        client, "/login", {"email": member, "password": PASSWORD, "next": "/account?tab=1"}
+    )
     assert answer.location == "/account?tab=1"
 
 
@@ -108,13 +115,19 @@ def test_password_reset_end_to_end(app, client, member, inbox, lang):
     answer = submit(client, "/password/forgot", {"email": member})
     assert answer.status_code == 302 and "/check-your-mail/reset" in answer.location
     mail = inbox.last(member)
-    assert mail["Subject"] == {"fr": "RÉINITIALISER VOTRE MOT DE PASSE", "en": "RESET YOUR PASSWORD"}[lang]
+    assert (
+        mail["Subject"]
+        == {"fr": "RÉINITIALISER VOTRE MOT DE PASSE", "en": "RESET YOUR PASSWORD"}[lang]
+    )
     link = link_in(mail, "/password/reset/")
 
     done = submit(client, link, {"password": NEW_PASSWORD})
     assert done.status_code == 302 and done.location == "/login"
     notice = inbox.last(member)
-    assert notice["Subject"] == {"fr": "Votre mot de passe a été modifié", "en": "Your password has been changed"}[lang]
+    assert (
+        notice["Subject"]
+        == {"fr": "Votre mot de passe a été modifié", "en": "Your password has been changed"}[lang]
+    )
 
     # The link is dead, the other session is signed out, the old password is refused.
     assert client.get(link).status_code == 410
@@ -157,9 +170,19 @@ def test_change_password_needs_the_current_one(app, client, member, inbox):
     sign_in(client, member)
     other_device = app.test_client()
     sign_in(other_device, member)
-    refused = submit(client, "/account/password", {"current_password": "wrong", "new_password": NEW_PASSWORD}, form_url="/account")
+    refused = submit(
+        client,
+        "/account/password",
+        {"current_password": "wrong", "new_password": NEW_PASSWORD},
+        form_url="/account",
+    )
     assert refused.status_code == 422 and "pas votre mot de passe actuel" in refused.text
-    changed = submit(client, "/account/password", {"current_password": PASSWORD, "new_password": NEW_PASSWORD}, form_url="/account")
+    changed = submit(
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        form_url="/account",
+    )
     assert changed.status_code == 302
     assert client.get("/account").status_code == 200  # this session goes on
     assert other_device.get("/account").status_code == 302  # the others end

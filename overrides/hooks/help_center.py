@@ -118,7 +118,8 @@ def on_nav(nav, config, files, **kwargs):
     registry = load_registry(config)
     found: dict[str, str] = {}
     untranslated = [
-        file.src_uri for file in files.documentation_pages()
+        file.src_uri
+        for file in files.documentation_pages()
         if getattr(file, "locale", lang) != lang
     ]
     if untranslated:
