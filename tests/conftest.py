@@ -9,8 +9,6 @@ import email.policy
 import os
 import re
 import socket
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -89,17 +87,9 @@ def inbox(smtp_server):
 @pytest.fixture(scope="session")
 def help_site(tmp_path_factory):
     """The guide, built once with ``mkdocs build --strict``."""
-    site_dir = tmp_path_factory.mktemp("help-site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
+    from browser_support import build_help_site
+
+    return build_help_site(tmp_path_factory.mktemp("help-site"))
 
 
 def _postgres_ready(uri):
@@ -213,3 +203,17 @@ def link_in(message, pattern):
     match = re.search(r"https?://[^\s]*" + pattern + r"[^\s]*", text)
     assert match, f"no link matching {pattern} in:\n{text}"
     return re.sub(r"^https?://[^/]+", "", match.group(0))
+
+
+MEMBER_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def member(client, inbox):
+    """An activated account (``member@example.org``), signed out."""
+    address = "member@example.org"
+    submit(client, "/signup", {"email": address, "password": MEMBER_PASSWORD})
+    submit(client, link_in(inbox.last(address), "/activate/"), {})
+    submit(client, "/logout", {}, form_url="/account")
+    inbox.clear()
+    return address

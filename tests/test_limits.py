@@ -9,16 +9,6 @@ from conftest import free_port, link_in, submit
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def member(client, inbox):
-    address = "member@example.org"
-    submit(client, "/signup", {"email": address, "password": PASSWORD})
-    submit(client, link_in(inbox.last(address), "/activate/"), {})
-    submit(client, "/logout", {}, form_url="/account")
-    inbox.clear()
-    return address
-
-
 def fail_sign_in(client, address="member@example.org", ip="203.0.113.7", **kwargs):
     return submit(
         client,

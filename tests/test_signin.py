@@ -11,17 +11,6 @@ PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 
-@pytest.fixture
-def member(client, inbox):
-    """An activated account, signed out."""
-    address = "member@example.org"
-    submit(client, "/signup", {"email": address, "password": PASSWORD})
-    submit(client, link_in(inbox.last(address), "/activate/"), {})
-    submit(client, "/logout", {}, form_url="/account")
-    inbox.clear()
-    return address
-
-
 def sign_in(client, address, password=PASSWORD, **kwargs):
     return submit(client, "/login", {"email": address, "password": password}, **kwargs)
 
