@@ -20,7 +20,7 @@ def main():
     app = f"http://127.0.0.1:{APP_PORT}"
     bare = f"http://127.0.0.1:{BARE_PORT}"
     with Gunicorn("site_app:create_app()", APP_PORT, app_env()) as ours, \
-         Gunicorn("bench.bare_app:create_app()", BARE_PORT, app_env(), log="bare") as base:
+         Gunicorn("bench.bare_app:create_app()", BARE_PORT, app_env(), log="bare"):
         login_body, _ = fetch(app + "/login")
         guide_body, guide_headers = fetch(app + GUIDE)
         gz_body, gz_headers = fetch(app + GUIDE, {"Accept-Encoding": "gzip"})

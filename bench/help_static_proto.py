@@ -9,7 +9,6 @@ language redirect, /help/go/, missing files) falls through to the app.
 import gzip
 import hashlib
 import mimetypes
-import os
 from pathlib import Path
 
 TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")

@@ -12,6 +12,7 @@ os.environ.update(app_env())
 sys.path.insert(0, str(ROOT))
 
 from post_login import EMAIL, PASSWORD, ensure_account  # noqa: E402
+
 from site_app import create_app  # noqa: E402
 
 

@@ -58,9 +58,10 @@ def resend_activation(email: str, locale: str) -> None:
         _commit_and_send()
 
 
-def activate(user: User) -> None:
+def activate(user: User, locale: str) -> None:
     """Activate ``user`` (the link was confirmed) and send the "account created" mail."""
     user.activated_at = utcnow()
+    user.locale = locale
     notifications.account_created(user)
     _commit_and_send()
 
@@ -74,8 +75,11 @@ class SignIn:
     needs_activation: bool = False
 
 
-def authenticate(email: str, password: str) -> SignIn:
-    """Check ``email`` and ``password``. Unknown address and wrong password look alike."""
+def authenticate(email: str, password: str, locale: str) -> SignIn:
+    """Check ``email`` and ``password``. Unknown address and wrong password look alike.
+
+    On success the account remembers ``locale``, the language its owner uses now.
+    """
     user = find_user(email)
     if user is None:
         verify_password(dummy_hash(), password)  # same time as a real check
@@ -87,6 +91,7 @@ def authenticate(email: str, password: str) -> SignIn:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
+    user.locale = locale
     db.session.commit()
     return SignIn(ok=True, user=user)
 

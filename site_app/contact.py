@@ -6,12 +6,11 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from . import support
-from .forms import email_field
+from .forms import Form, email_field
 from .limits import mail_action_limits
 
 bp = Blueprint("contact", __name__)
@@ -22,7 +21,7 @@ def _error_reference(value: str | None) -> str | None:
     return value if value and re.fullmatch(r"[A-Z0-9-]{1,32}", value) else None
 
 
-class ContactForm(FlaskForm):
+class ContactForm(Form):
     email = email_field(autofocus=False)
     topic = SelectField(
         _l("Subject"),

@@ -1,16 +1,15 @@
-"""The built help center, served at /help/ on the app's origin, and /help/go/<topic>."""
+"""The built help center at /help/ on the app's origin, and /help/go/<topic>.
 
-import gzip
-import mimetypes
-import os
-import time
-from functools import lru_cache
+Its files are answered before Flask by :mod:`site_app.help_static`; these views
+handle the rest: the /help/ root (which follows the reader's language), folders
+without their slash, missing pages (the guide's own 404, per language), and a
+guide that was not built (503).
+"""
+
 from pathlib import Path
-from stat import S_ISREG
 
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
-from werkzeug.security import safe_join
 
 from .help_topics import resolve
 from .i18n import select_locale, supported
@@ -46,64 +45,10 @@ def page(path):
         path += "index.html"
     elif (site / path).is_dir():
         return redirect(f"/help/{path}/", code=301)
-    max_age = _max_age(path)
-    if path.endswith(_COMPRESSIBLE) and request.accept_encodings["gzip"] > 0:
-        response = _gzipped(site, path, max_age)
-        if response is not None:
-            return response
     try:
-        response = send_from_directory(site, path, max_age=max_age)
+        return send_from_directory(site, path, max_age=_max_age(path))
     except NotFound:
         return _not_found(site, path)
-    if path.endswith(_COMPRESSIBLE):
-        response.vary.add("Accept-Encoding")
-    return response
-
-
-#: Text files of the guide worth compressing (images and fonts are compressed already).
-_COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
-_MIN_GZIP_SIZE = 1024
-
-
-def _gzipped(site: Path, path: str, max_age: int):
-    """The file gzip-compressed, or None to serve it as it is (small, missing, unsafe path).
-
-    Built without opening the file once its compressed body is cached. Its ETag
-    is its own (``-gz``), so a revisit gets a 304; ``Vary: Accept-Encoding``
-    keeps caches from mixing the two representations. Same cache headers as
-    ``send_from_directory``; no byte ranges on the compressed body.
-    """
-    file = safe_join(str(site), path)
-    if file is None:
-        return None
-    try:
-        stat = os.stat(file)
-    except OSError:
-        return None
-    if not S_ISREG(stat.st_mode) or stat.st_size < _MIN_GZIP_SIZE:
-        return None
-    response = current_app.response_class(
-        _compressed(file, stat.st_mtime_ns, stat.st_size),
-        mimetype=mimetypes.guess_type(path)[0] or "application/octet-stream",
-    )
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}-gz")
-    response.last_modified = stat.st_mtime
-    if max_age > 0:
-        response.cache_control.public = True
-    else:
-        response.cache_control.no_cache = True
-    response.cache_control.max_age = max_age
-    response.expires = int(time.time() + max_age)
-    return response.make_conditional(request)
-
-
-@lru_cache(maxsize=256)
-def _compressed(file: str, mtime_ns: int, size: int) -> bytes:
-    """The file gzip-compressed once per process (the key changes when the file does)."""
-    with open(file, "rb") as handle:
-        return gzip.compress(handle.read(), compresslevel=6, mtime=0)
 
 
 def _max_age(path: str) -> int:

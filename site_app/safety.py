@@ -21,28 +21,40 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def security_headers(path: str) -> dict[str, str]:
+    """The security headers of a response to ``path``."""
+    config = current_app.config
+    policy = config["CONTENT_SECURITY_POLICY"]
+    if path.startswith("/help/"):
+        # Material's pages carry small inline scripts and styles of their own.
+        policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+    headers = {
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if config["SESSION_COOKIE_SECURE"]:
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return headers
+
+
 def init_app(app: Flask) -> None:
-    """Send the security headers on every response."""
+    """Send the security headers on every response; serve the guide's files before Flask."""
+    from .help_static import GuideFiles
+
+    with app.app_context():
+        guide_headers = security_headers("/help/").items()
+    app.wsgi_app = GuideFiles(
+        app.wsgi_app, app.config["HELP_SITE_DIR"], guide_headers, app.config["HELP_CACHE_MAX_AGE"]
+    )
 
     @app.after_request
     def _security_headers(response):
-        headers = response.headers
-        if request.path.startswith("/help/"):
-            # Material's pages carry small inline scripts of their own.
-            policy = (
-                current_app.config["CONTENT_SECURITY_POLICY"]
-                .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-                .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
-            )
-        else:
-            policy = current_app.config["CONTENT_SECURITY_POLICY"]
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if current_app.config["SESSION_COOKIE_SECURE"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        for name, value in security_headers(request.path).items():
+            response.headers.setdefault(name, value)
         if not request.path.startswith(("/help/", "/static/")):
-            headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("Cache-Control", "no-store")
         return response

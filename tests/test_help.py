@@ -105,3 +105,37 @@ def test_guide_states_the_app_delays():
         assert stated == {hours}, f"{lang}: the guide says {stated} {plural}, the app {hours}"
         reset = int(config.PASSWORD_RESET_DELAY.total_seconds() // 3600)
         assert re.search(rf"\b{reset} {singular}\b", text), f"{lang}: reset delay missing"
+
+
+def test_guide_pages_are_compressed_and_revalidated(client):
+    plain = get(client, "/help/troubleshooting/")
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    packed = client.get("/help/troubleshooting/", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    assert packed.headers["Cache-Control"] == "no-cache"
+    assert "unsafe-inline" in packed.headers["Content-Security-Policy"]
+    assert packed.headers["X-Content-Type-Options"] == "nosniff"
+    import gzip
+
+    assert gzip.decompress(packed.get_data()).decode() == plain.text_body
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = get(client, "/help/troubleshooting/", headers={
+        "Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    head = client.head("/help/troubleshooting/")
+    assert head.status_code == 200 and head.get_data() == b""
+    assert int(head.headers["Content-Length"]) == len(plain.get_data())
+
+
+def test_guide_file_changes_are_seen(make_app, help_site, tmp_path):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(help_site, site)
+    client = make_app(HELP_SITE_DIR=str(site)).test_client()
+    before = get(client, "/help/stylesheets/extra.css")
+    (site / "stylesheets" / "extra.css").write_text("/* edited */ body { color: red }")
+    after = get(client, "/help/stylesheets/extra.css")
+    assert after.text_body.startswith("/* edited */")
+    assert after.headers["ETag"] != before.headers["ETag"]

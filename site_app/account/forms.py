@@ -1,17 +1,16 @@
 """Forms of the account page."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 
-from ..forms import current_password_field, new_password_field
+from ..forms import Form, current_password_field, new_password_field
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """``account_email`` is set by the view so the rules can compare against it."""
 
     current_password = current_password_field(_l("Current password"))
     new_password = new_password_field(_l("New password"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = current_password_field()

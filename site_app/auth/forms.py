@@ -1,23 +1,22 @@
 """Forms of the sign-up, sign-in and password reset pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from ..forms import current_password_field, email_field, new_password_field
+from ..forms import Form, current_password_field, email_field, new_password_field
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     email = email_field()
     password = new_password_field(email_field="email")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = current_password_field()
     next = HiddenField()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """``account_email`` is set by the view so the rules can compare against it."""
 
     password = new_password_field()

@@ -15,10 +15,8 @@ from .forms import LoginForm, ResetPasswordForm, SignupForm
 
 def start_session(user) -> None:
     """Sign ``user`` in on a fresh session (no value of the old one survives)."""
-    locale = str(get_locale())
     session.clear()
     login_user(user)
-    accounts.set_locale(user, locale)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,7 +29,7 @@ def login():
             return redirect(form.next.data or url_for("account.index"))
     needs_activation = False
     if form.validate_on_submit():
-        outcome = accounts.authenticate(form.email.data, form.password.data)
+        outcome = accounts.authenticate(form.email.data, form.password.data, str(get_locale()))
         if outcome.ok:
             start_session(outcome.user)
             return redirect(safe_next(form.next.data) or url_for("account.index"))
@@ -46,7 +44,9 @@ def login():
             form=form,
             failed=request.method == "POST" and not form.errors,
             needs_activation=needs_activation,
-            resend_form=EmailForm(email=form.email.data, formdata=None),
+            resend_form=EmailForm(email=form.email.data, formdata=None)
+            if needs_activation
+            else None,
         ),
         status,
     )
@@ -79,7 +79,7 @@ def activate(token):
         return _link_problem(check.problem, "activate")
     form = ConfirmForm()
     if form.validate_on_submit():
-        accounts.activate(check.user)
+        accounts.activate(check.user, str(get_locale()))
         start_session(check.user)
         flash(_l("Your account is activated. Welcome!"), "success")
         return redirect(url_for("account.index"))
