@@ -21,11 +21,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     _finish_config(app)
 
     from . import cli, errors, i18n, mail, safety
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    if app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+        # `flask db …` needs Alembic; web workers do not (12 MB each, bench/README.md).
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     flask_mail.init_app(app)
     limiter.init_app(app)
