@@ -33,5 +33,5 @@ def show(name):
             print(f"{key} rss_after_mb: {value['rss_after_mb']}")
 
 
-for name in ("get_pages", "proto_pages", "post_login", "signup"):
+for name in ("get_pages", "post_login", "signup"):
     show(name)
