@@ -236,6 +236,21 @@ def test_feedback_vote_and_comment_reach_the_report(live, open_page, lang):
     assert "Il manque la durée exacte du blocage" in report
 
 
+def test_french_search_finds_words_after_an_apostrophe_and_only_french_pages(live, open_page):
+    """« inscription » only ever follows an apostrophe in the guide (« l'inscription »)."""
+    from playwright.sync_api import expect
+
+    page = open_page("fr")
+    page.goto(live.url("/help/"))
+    search = page.locator(".md-search__input")
+    search.click()
+    search.press_sequentially("inscription", delay=20)
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible()
+    hrefs = [results.nth(n).get_attribute("href") for n in range(results.count())]
+    assert hrefs and not any("/en/" in href for href in hrefs), hrefs
+
+
 @pytest.mark.parametrize("lang", support.LANGUAGES)
 def test_searches_without_results_are_reported(live, open_page, lang):
     page = open_page(lang)
