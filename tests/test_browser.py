@@ -229,7 +229,9 @@ def test_feedback_vote_and_comment_reach_the_report(live, open_page, lang):
     comment = form.locator("textarea")
     expect(comment).to_be_visible()
     comment.fill("Il manque la durée exacte du blocage")
+    expect(form.locator(".help-feedback__thanks")).to_be_hidden()
     form.locator(".help-feedback__send").click()
+    # Thanks appear once the comment is stored.
     expect(form.locator(".help-feedback__thanks")).to_be_visible()
     report = live.app.test_cli_runner().invoke(args=["help", "report"]).output
     assert f"{HELP_HOME[lang]}troubleshooting/ [{lang}]: 0 yes, 1 no" in report

@@ -30,9 +30,10 @@
     var thanks = form.querySelector(".help-feedback__thanks");
     var failure = form.querySelector(".help-feedback__error");
     var send = function (helpful, comment) {
+      failure.hidden = true;
       return post("/api/feedback", { page: page, lang: lang, helpful: helpful, comment: comment })
-        .then(function () { thanks.hidden = false; failure.hidden = true; })
-        .catch(function () { failure.hidden = false; });
+        .then(function () { return true; })
+        .catch(function () { failure.hidden = false; return false; });
     };
     form.querySelectorAll(".help-feedback__vote").forEach(function (button) {
       button.addEventListener("click", function () {
@@ -40,15 +41,21 @@
         form.querySelectorAll(".help-feedback__vote").forEach(function (b) {
           b.setAttribute("aria-pressed", String(b === button));
         });
-        send(helpful, null).then(function () {
+        send(helpful, null).then(function (sent) {
+          if (!sent) { return; }
+          /* After a "no", ask what was missing; thanks come once that is sent. */
           commentBox.hidden = helpful === 1;
+          thanks.hidden = helpful !== 1;
           if (!commentBox.hidden) { commentBox.querySelector("textarea").focus(); }
         });
       });
     });
     form.querySelector(".help-feedback__send").addEventListener("click", function () {
       var text = commentBox.querySelector("textarea").value.trim();
-      if (text) { send(0, text).then(function () { commentBox.hidden = true; }); }
+      if (!text) { return; }
+      send(0, text).then(function (sent) {
+        if (sent) { commentBox.hidden = true; thanks.hidden = false; }
+      });
     });
     form.hidden = false;
   }
