@@ -26,6 +26,12 @@ def topic_map() -> dict[str, dict[str, str]]:
     return cache["data"]
 
 
+def topic_map_version() -> float | None:
+    """Changes whenever the guide is rebuilt (the map's modification time)."""
+    topic_map()
+    return current_app.extensions.get("help_topics", {}).get("mtime")
+
+
 def resolve(topic: str, locale: str) -> str | None:
     """Path of ``topic`` in the guide of ``locale`` (French when unknown), or None."""
     topics = topic_map()

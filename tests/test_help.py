@@ -120,8 +120,11 @@ def test_guide_pages_are_compressed_and_revalidated(client):
 
     assert gzip.decompress(packed.get_data()).decode() == plain.text_body
     assert packed.headers["ETag"] != plain.headers["ETag"]
-    again = get(client, "/help/troubleshooting/", headers={
-        "Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    again = get(
+        client,
+        "/help/troubleshooting/",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
+    )
     assert again.status_code == 304 and again.get_data() == b""
     head = client.head("/help/troubleshooting/")
     assert head.status_code == 200 and head.get_data() == b""

@@ -1,5 +1,7 @@
 """Sign-in, sign-out, password reset and the account page."""
 
+import re
+
 import pytest
 from conftest import link_in, submit
 from sqlalchemy import select
@@ -203,3 +205,47 @@ def test_password_hash_is_upgraded_when_parameters_change(make_app, inbox):
     with app.app_context():
         after = db.session.scalar(select(User.password_hash))
     assert after.startswith("$argon2id$") and "t=3" in after
+
+
+def test_cached_sign_in_page_gives_each_visitor_a_working_token(app, member):
+    first, second = app.test_client(), app.test_client()
+    pages = [client.get("/login").text for client in (first, second, first)]
+    tokens = [
+        re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', p).group(1) for p in pages
+    ]
+    assert tokens[0] != tokens[1]
+    for client, token in ((second, tokens[1]), (first, tokens[2])):
+        answer = client.post(
+            "/login", data={"csrf_token": token, "email": member, "password": PASSWORD}
+        )
+        assert answer.status_code == 302 and answer.location == "/account"
+
+
+def test_cached_sign_in_page_follows_language_and_messages(app, client, member):
+    assert "Se connecter" in client.get("/login").text
+    client.get("/language/en")
+    assert '<html lang="en">' in client.get("/login").text
+    sign_in(client, member)
+    submit(client, "/logout", {}, form_url="/account")
+    client.get("/")  # the "signed out" message is shown there, once
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "A message for this visitor only")]
+    assert "A message for this visitor only" in client.get("/login").text
+    assert "A message for this visitor only" not in client.get("/login").text
+
+
+def test_cached_sign_in_page_follows_a_rebuilt_guide(make_app, help_site, tmp_path):
+    import json
+    import os
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(help_site, site)
+    client = make_app(HELP_SITE_DIR=str(site)).test_client()
+    assert "/help/moved/" not in client.get("/signup").text  # now cached
+    topics = json.loads((site / "topics.json").read_text())
+    topics["fr"]["password-rules"] = "moved/#password-rules"
+    (site / "topics.json").write_text(json.dumps(topics))
+    stat = (site / "topics.json").stat()
+    os.utime(site / "topics.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert "/help/moved/#password-rules" in client.get("/signup").text

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import accounts, tokens
 from ..forms import ConfirmForm, EmailForm
 from ..limits import login_failure_limits, mail_action_limits
+from ..page_cache import cached_for_anonymous
 from ..safety import safe_next
 from . import bp
 from .forms import LoginForm, ResetPasswordForm, SignupForm
@@ -21,6 +22,7 @@ def start_session(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_failure_limits
+@cached_for_anonymous
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -54,6 +56,7 @@ def login():
 
 @bp.route("/signup", methods=["GET", "POST"])
 @mail_action_limits
+@cached_for_anonymous
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
