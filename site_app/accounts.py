@@ -8,7 +8,7 @@ it causes, then hands the mails to delivery.
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.exc import IntegrityError
 
 from . import notifications
@@ -144,11 +144,6 @@ def purge_unactivated_accounts() -> int:
     )
     db.session.commit()
     return result.rowcount
-
-
-def count_unactivated() -> int:
-    """Number of accounts still waiting for activation."""
-    return db.session.scalar(select(func.count(User.id)).where(User.activated_at.is_(None)))
 
 
 def _commit_without_waiting_for_disk() -> None:
