@@ -4,6 +4,10 @@ The bound: as many processes as gunicorn workers, each verifying the account's h
 (m=19456 KiB, t=2, p=1) in a loop; their summed verifications per second.
 
     .venv/bin/python bench/post_login.py
+    BENCH_WORKERS=4 BENCH_MALLOC=0 .venv/bin/python bench/post_login.py
+
+BENCH_WORKERS (2): gunicorn workers, and as many verifying processes for the bound.
+BENCH_MALLOC (1): also run the pair with MALLOC_MMAP_THRESHOLD_=131072.
 """
 
 import multiprocessing
@@ -13,12 +17,12 @@ import sys
 import time
 import urllib.parse
 
-from common import APP_PORT, ROOT, WRK_SECONDS, Gunicorn, app_env, pairs, save, wrk
+from common import APP_PORT, BARE_PORT, ROOT, WRK_SECONDS, Gunicorn, app_env, pairs, save, wrk
 from formpair import cookie_and_token, post
 
 EMAIL = "bench-login@bench.example.org"
 PASSWORD = "plaid-walrus-7391-quiet"
-WORKERS = 2
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
 def ensure_account() -> str:
@@ -34,7 +38,7 @@ def ensure_account() -> str:
             accounts.register(EMAIL, PASSWORD, "fr")
             user = accounts.find_user(EMAIL)
         if user.activated_at is None:
-            accounts.activate(user)
+            accounts.activate(user, "fr")
         config = app.config
         return user.password_hash, (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"],
                                     config["ARGON2_PARALLELISM"])
@@ -71,23 +75,36 @@ def main():
     password_hash, params = ensure_account()
     print("argon2 parameters (t, m, p):", params, flush=True)
     base = f"http://127.0.0.1:{APP_PORT}"
-    with Gunicorn("site_app:create_app()", APP_PORT, app_env()) as ours:
+    with Gunicorn("site_app:create_app()", APP_PORT, app_env(), workers=WORKERS) as ours:
         cookie, token = cookie_and_token(base, "/login")
         body = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD, "next": ""})
         status, location = post(base, "/login", cookie, body)
         print("one sign-in:", status, location, flush=True)
         assert status == 302 and "/account" in (location or ""), "sign-in does not succeed"
         env = dict(os.environ, BENCH_PATH="/login", BENCH_BODY=body, BENCH_COOKIE=cookie)
-        results = {"argon2_params": params, "runs": [pairs(
+        results = {"argon2_params": params, "workers": WORKERS, "runs": [pairs(
             "POST /login vs argon2id bound",
             lambda: wrk(base + "/login", script="post_form.lua", env=env),
             lambda: argon2_bound(password_hash, params),
         )], "rss_after_mb": ours.worker_rss_mb()}
         print("worker RSS after", results["rss_after_mb"], flush=True)
+    # The floor of any sign-in here: a bare Flask app that only verifies the password.
+    with Gunicorn("bench.bare_app:create_app()", BARE_PORT, app_env(BARE_PASSWORD_HASH=password_hash),
+                  workers=WORKERS, log="bare-verify"):
+        bare_env = dict(os.environ, BENCH_PATH="/verify", BENCH_BODY=urllib.parse.urlencode(
+            {"password": PASSWORD}), BENCH_COOKIE="none=1")
+        results["bare_verify"] = {"runs": [pairs(
+            "bare Flask POST /verify vs argon2id bound",
+            lambda: wrk(f"http://127.0.0.1:{BARE_PORT}/verify", script="post_form.lua", env=bare_env),
+            lambda: argon2_bound(password_hash, params),
+        )]}
+    if os.environ.get("BENCH_MALLOC", "1") == "0":
+        save(f"post_login-w{WORKERS}", results)
+        return
     # The same load with glibc's dynamic mmap threshold off: argon2's 19 MiB block is
     # then unmapped after each verification instead of staying in the heap.
-    with Gunicorn("site_app:create_app()", APP_PORT,
-                  app_env(MALLOC_MMAP_THRESHOLD_=131072), log="malloc") as fixed:
+    with Gunicorn("site_app:create_app()", APP_PORT, app_env(MALLOC_MMAP_THRESHOLD_=131072),
+                  workers=WORKERS, log="malloc") as fixed:
         cookie, token = cookie_and_token(base, "/login")
         body = urllib.parse.urlencode({"csrf_token": token, "email": EMAIL, "password": PASSWORD, "next": ""})
         env = dict(os.environ, BENCH_PATH="/login", BENCH_BODY=body, BENCH_COOKIE=cookie)

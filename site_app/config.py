@@ -61,7 +61,7 @@ HELP_SITE_DIR = str(PROJECT_ROOT / "site")
 HELP_CACHE_MAX_AGE = 300
 
 RATELIMIT_STORAGE_URI = "memory://"
-RATELIMIT_HEADERS_ENABLED = True
+RATELIMIT_HEADERS_ENABLED = False  # Retry-After is set by the 429 page (errors.py)
 RATELIMIT_SWALLOW_ERRORS = True
 RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 #: Failed sign-ins from one address, and against one account (all addresses).

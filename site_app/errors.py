@@ -113,16 +113,20 @@ def error_response(status: int, reference: str | None = None, **context):
 
 def _blocked(error):
     limit = limiter.current_limit
-    reset_at = int(limit.reset_at) if limit else int(time.time()) + 60
-    seconds = max(reset_at - int(time.time()), 1)
+    reset_at = limit.reset_at if limit else time.time() + 60
+    seconds = max(int(reset_at - time.time()), 1)
+    reset_at = int(reset_at)
     login = request.endpoint == "auth.login"
-    return error_response(
+    page, status = error_response(
         429,
         reference="B2" if login else "E429",
         seconds=seconds,
         reset_at=reset_at,
         login_blocked=login,
     )
+    # Said here, only when blocked: Flask-Limiter's own headers (RATELIMIT_HEADERS_ENABLED)
+    # would cost a round trip to the limit storage on every limited request.
+    return page, status, {"Retry-After": str(seconds)}
 
 
 def init_app(app: Flask) -> None:

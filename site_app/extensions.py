@@ -18,7 +18,12 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+#: A session lives for one request; what it just committed need not be read back
+#: (with expiry, signing in read the account a second time after its commit).
+db = SQLAlchemy(
+    metadata=MetaData(naming_convention=NAMING_CONVENTION),
+    session_options={"expire_on_commit": False},
+)
 login_manager = LoginManager()
 mail = Mail()
 babel = Babel()
