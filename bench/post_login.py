@@ -25,13 +25,14 @@ PASSWORD = "plaid-walrus-7391-quiet"
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
 
-def ensure_account() -> str:
+def ensure_account(database_uri: str | None = None) -> str:
     """Create and activate the account once; return its password hash."""
     os.environ.update(app_env())
     sys.path.insert(0, str(ROOT))
     from site_app import accounts, create_app
 
-    app = create_app({"OUTBOX_DELIVERY": "worker"})
+    extra = {"SQLALCHEMY_DATABASE_URI": database_uri} if database_uri else {}
+    app = create_app({"OUTBOX_DELIVERY": "worker", **extra})
     with app.test_request_context("/"):  # mails build absolute links
         user = accounts.find_user(EMAIL)
         if user is None:

@@ -14,7 +14,7 @@ for step in $steps; do
     setup)    ./setup.sh ;;
     get)      timeout 1200 $PY get_pages.py 2>&1 | tee results/get_pages.log ;;
     login)    timeout 600 $PY post_login.py 2>&1 | tee results/post_login.log ;;
-    rss)      timeout 400 $PY rss_workers.py 2>&1 | tee results/rss_workers.log ;;
+    rss)      timeout 900 $PY rss_workers.py 2>&1 | tee results/rss_workers.log ;;
     signup)   timeout 600 $PY signup.py 2>&1 | tee results/signup.log ;;
     purge)    timeout 900 $PY purge.py 2>&1 | tee results/purge.log ;;
     variants) timeout 300 $PY variants.py 2>&1 | tee results/variants.log ;;

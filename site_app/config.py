@@ -28,6 +28,9 @@ PASSWORD_MAX_LENGTH = 128
 ARGON2_MEMORY_COST = 19456
 ARGON2_TIME_COST = 2
 ARGON2_PARALLELISM = 1
+#: Seconds without a password hash after which a worker returns argon2id's freed
+#: 19 MiB to the system (site_app/idle_memory.py); 0 keeps it.
+ARGON2_RELEASE_AFTER_IDLE = 2.0
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
