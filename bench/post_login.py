@@ -7,7 +7,7 @@ The bound: as many processes as gunicorn workers, each verifying the account's h
     BENCH_WORKERS=4 BENCH_MALLOC=0 .venv/bin/python bench/post_login.py
 
 BENCH_WORKERS (2): gunicorn workers, and as many verifying processes for the bound.
-BENCH_MALLOC (1): also run the pair with MALLOC_MMAP_THRESHOLD_=131072.
+BENCH_MALLOC (0): also run the pair with MALLOC_MMAP_THRESHOLD_=131072.
 """
 
 import multiprocessing
@@ -99,7 +99,7 @@ def main():
             lambda: wrk(f"http://127.0.0.1:{BARE_PORT}/verify", script="post_form.lua", env=bare_env),
             lambda: argon2_bound(password_hash, params),
         )]}
-    if os.environ.get("BENCH_MALLOC", "1") == "0":
+    if os.environ.get("BENCH_MALLOC", "0") == "0":
         save(f"post_login-w{WORKERS}", results)
         return
     # The same load with glibc's dynamic mmap threshold off: argon2's 19 MiB block is
