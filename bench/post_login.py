@@ -87,7 +87,7 @@ def main():
             "POST /login vs argon2id bound",
             lambda: wrk(base + "/login", script="post_form.lua", env=env),
             lambda: argon2_bound(password_hash, params),
-        )], "rss_after_mb": ours.worker_rss_mb()}
+        )], "rss_after_mb": ours.worker_rss_mb(settle=5.0)}
         print("worker RSS after", results["rss_after_mb"], flush=True)
     # The floor of any sign-in here: a bare Flask app that only verifies the password.
     with Gunicorn("bench.bare_app:create_app()", BARE_PORT, app_env(BARE_PASSWORD_HASH=password_hash),

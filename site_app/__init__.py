@@ -20,11 +20,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from . import cli, errors, i18n, mail, safety
+    from . import cli, database, errors, i18n, mail, safety
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
 
     db.init_app(app)
+    with app.app_context():
+        database.init_app(app, db.engine)
     if app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true":
         # `flask db …` needs Alembic; web workers do not (12 MB each, bench/README.md).
         from flask_migrate import Migrate

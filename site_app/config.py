@@ -17,7 +17,9 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"
 
 SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+#: A pooled connection idle longer than this many seconds is pinged before use, and
+#: replaced if dead (site_app/database.py); None: never (then consider pool_pre_ping).
+DATABASE_PING_AFTER_IDLE = 1.0
 
 #: Accounts never activated are deleted after this delay (``flask accounts purge``).
 ACTIVATION_DELAY = timedelta(hours=48)

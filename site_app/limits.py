@@ -7,11 +7,23 @@ Mail-sending actions are counted per address and per target email, so nobody
 can flood someone's mailbox.
 """
 
+from functools import wraps
+
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from .extensions import limiter
 from .forms import normalize_email
+
+
+@limiter.request_filter
+def _reading_is_never_limited() -> bool:
+    """Every limit here counts a POST: GET and HEAD skip Flask-Limiter's work altogether.
+
+    (It would otherwise resolve the view's limits on each page view, about a sixth of
+    a cached sign-in page's CPU: bench/README.md.) A limit on reading would go here.
+    """
+    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def _config(name):
@@ -29,30 +41,42 @@ def _login_failed(response) -> bool:
 
 def login_failure_limits(view):
     """Block an address, then an account, after too many failed sign-ins."""
-    view = limiter.limit(
+    limited = limiter.limit(
         _config("LOGIN_FAILURES_PER_ACCOUNT"),
         key_func=_target_email,
         methods=["POST"],
         deduct_when=_login_failed,
         scope="login-account",
     )(view)
-    return limiter.limit(
+    limited = limiter.limit(
         _config("LOGIN_FAILURES_PER_IP"),
         key_func=get_remote_address,
         methods=["POST"],
         deduct_when=_login_failed,
         scope="login-ip",
-    )(view)
+    )(limited)
+    return _posts_only(view, limited)
 
 
 def mail_action_limits(view):
     """Limit an action that sends mail, per address and per target email."""
-    view = limiter.shared_limit(
+    limited = limiter.shared_limit(
         _config("MAIL_ACTIONS_PER_EMAIL"),
         scope="mail-to",
         key_func=_target_email,
         methods=["POST"],
     )(view)
-    return limiter.limit(
+    limited = limiter.limit(
         _config("MAIL_ACTIONS_PER_IP"), key_func=get_remote_address, methods=["POST"]
-    )(view)
+    )(limited)
+    return _posts_only(view, limited)
+
+
+def _posts_only(view, limited):
+    """Send POSTs through Flask-Limiter's decorators, and page views straight to the view."""
+
+    @wraps(view)
+    def dispatch(*args, **kwargs):
+        return (limited if request.method == "POST" else view)(*args, **kwargs)
+
+    return dispatch

@@ -6,10 +6,13 @@ import sys
 import threading
 import time
 
+import pytest
+import sqlalchemy
 from aiosmtpd.controller import Controller
-from conftest import ROOT, free_port, submit
-from sqlalchemy import func, select
+from conftest import POSTGRES_URI, ROOT, free_port, submit
+from sqlalchemy import func, select, text
 
+from site_app import accounts
 from site_app import mail as outbox
 from site_app.extensions import db
 from site_app.models import OutboxMail, User
@@ -212,6 +215,32 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     )
     answer = app.test_client().get("/healthz")
     assert answer.status_code == 503 and answer.json["database"].startswith("error")
+
+
+def test_a_connection_the_database_closed_is_replaced_unseen(make_app, database_uri, inbox):
+    """A pooled connection idle for a while is checked first (site_app/database.py)."""
+    if database_uri.startswith("sqlite"):
+        pytest.skip("SQLite holds no connection to a server: there is nothing to lose")
+    pages = {}
+    for ping_after in (None, 0):  # None: never checked, as without site_app/database.py
+        app = make_app(DATABASE_PING_AFTER_IDLE=ping_after)
+        client = app.test_client()
+        with app.test_request_context("/"):
+            accounts.register("pooled@example.org", PASSWORD, "en")
+            accounts.activate(accounts.find_user("pooled@example.org"), "en")
+        submit(client, "/login", {"email": "pooled@example.org", "password": PASSWORD})
+        with app.app_context():  # the pool's only connection: which server process?
+            backend = db.session.scalar(text("SELECT pg_backend_pid()"))
+            db.session.remove()
+        killer = sqlalchemy.create_engine(POSTGRES_URI)
+        with killer.connect() as connection:  # as a database restart would
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        killer.dispose()
+        time.sleep(0.05)
+        pages[ping_after] = client.get("/account")
+    assert pages[None].status_code == 500  # the dead connection reached the request
+    assert pages[0].status_code == 200
+    assert "pooled@example.org" in pages[0].text
 
 
 IDLE_RELEASE = """
