@@ -1,8 +1,12 @@
 """GET /login and a guide page against the bare page of the same size (alternated pairs).
 
     .venv/bin/python bench/get_pages.py      # BENCH_ROUNDS=2 BENCH_WRK_SECONDS=8 by default
+    BENCH_PAGES=login BENCH_ROUNDS=4 .venv/bin/python bench/get_pages.py   # one pair only
+
+BENCH_PAGES: run only the pairs whose name contains it ("login", "304", "gzip", ...).
 """
 
+import os
 import urllib.request
 
 from common import APP_PORT, BARE_PORT, Gunicorn, app_env, pairs, save, wrk
@@ -29,23 +33,26 @@ def main():
         print("sizes:", sizes, flush=True)
         gz_etag = gz_headers["ETag"]
         gzip = "Accept-Encoding: gzip"
+        only = os.environ.get("BENCH_PAGES", "")
+        pairs_if = lambda name, *args: pairs(name, *args) if only in name else None  # noqa: E731
         results = {"sizes": sizes, "rss_idle_mb": ours.worker_rss_mb(), "runs": [
-            pairs("GET /login", lambda: wrk(app + "/login"),
+            pairs_if("GET /login", lambda: wrk(app + "/login"),
                   lambda: wrk(f"{bare}/{sizes['login']}")),
-            pairs(f"GET {GUIDE} (gzip)", lambda: wrk(app + GUIDE, headers=[gzip]),
+            pairs_if(f"GET {GUIDE} (gzip)", lambda: wrk(app + GUIDE, headers=[gzip]),
                   lambda: wrk(f"{bare}/{sizes['guide']}")),
-            pairs(f"GET {GUIDE} (gzip) vs bare of gzip size",
+            pairs_if(f"GET {GUIDE} (gzip) vs bare of gzip size",
                   lambda: wrk(app + GUIDE, headers=[gzip]),
                   lambda: wrk(f"{bare}/{sizes['guide_gzip']}")),
-            pairs(f"GET {GUIDE} (identity)", lambda: wrk(app + GUIDE),
+            pairs_if(f"GET {GUIDE} (identity)", lambda: wrk(app + GUIDE),
                   lambda: wrk(f"{bare}/{sizes['guide']}")),
-            pairs(f"GET {GUIDE} revisit (304)",
+            pairs_if(f"GET {GUIDE} revisit (304)",
                   lambda: wrk(app + GUIDE, headers=[gzip, f"If-None-Match: {gz_etag}"]),
                   lambda: wrk(f"{bare}/{sizes['guide']}")),
         ]}
+        results["runs"] = [run for run in results["runs"] if run]
         results["rss_after_mb"] = ours.worker_rss_mb()
         print("worker RSS idle", results["rss_idle_mb"], "after", results["rss_after_mb"])
-    save("get_pages", results)
+    save("get_pages" + (f"-{only}" if only else ""), results)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ each over a few fresh starts (2 workers each):
 
 * ``production``: PostgreSQL (database `bench`) and Redis, as in README "Production";
 * ``production -OO``: the same with ``PYTHONOPTIMIZE=2`` (no docstrings, no asserts);
-* ``embedded``: the embedded defaults (SQLite file, limits in memory).
+* ``embedded``: the embedded defaults (SQLite file, limits in memory), and the same -OO.
 
 Stages: ``idle`` (after start), ``after_get`` (6 s GET /login + 4 s of a guide page),
 ``signin_load`` (0.5 s after 8 s of POST /login: what a busy worker holds) and
@@ -33,6 +33,8 @@ SETTINGS = {
     "production -OO": {"PYTHONOPTIMIZE": "2"},
     "embedded": {"FLASK_SQLALCHEMY_DATABASE_URI": EMBEDDED_DB,
                  "FLASK_RATELIMIT_STORAGE_URI": "memory://"},
+    "embedded -OO": {"FLASK_SQLALCHEMY_DATABASE_URI": EMBEDDED_DB,
+                     "FLASK_RATELIMIT_STORAGE_URI": "memory://", "PYTHONOPTIMIZE": "2"},
 }
 
 
