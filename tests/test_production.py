@@ -257,8 +257,9 @@ app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "idle",
                   "ARGON2_RELEASE_AFTER_IDLE": delay})
 with app.app_context():
     stored = hash_password("correct horse battery staple")
-    for _ in range(3):
-        assert verify_password(stored, "correct horse battery staple")
+    for _ in range(3):  # no assert: the suite also runs with PYTHONOPTIMIZE=2
+        if not verify_password(stored, "correct horse battery staple"):
+            sys.exit("the password does not verify")
     held = rss_mib()
     deadline = time.monotonic() + 5
     while idle_release.releases == 0 and time.monotonic() < deadline:
