@@ -1,4 +1,4 @@
-"""Request-level safety: where ``next`` may lead, and the security headers."""
+"""Request-level safety: where ``next`` may lead, the security headers, the session cookie."""
 
 from urllib.parse import urlsplit
 
