@@ -4,7 +4,7 @@ The bound: as many processes as gunicorn workers, each verifying the account's h
 (m=19456 KiB, t=2, p=1) in a loop; their summed verifications per second.
 
     .venv/bin/python bench/post_login.py
-    BENCH_WORKERS=4 BENCH_MALLOC=0 .venv/bin/python bench/post_login.py
+    BENCH_WORKERS=4 .venv/bin/python bench/post_login.py
 
 BENCH_WORKERS (2): gunicorn workers, and as many verifying processes for the bound.
 BENCH_MALLOC (0): also run the pair with MALLOC_MMAP_THRESHOLD_=131072.

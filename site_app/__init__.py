@@ -69,6 +69,13 @@ def _finish_config(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     # Flask-Mail reads MAIL_SUPPRESS_SEND once, at init_app.
     app.config.setdefault("MAIL_SUPPRESS_SEND", False)
+    for key in ("DATABASE_PING_AFTER_IDLE", "ARGON2_RELEASE_AFTER_IDLE"):
+        # Read deep inside the pool and a thread: a wrong value must stop the start instead.
+        value = app.config[key]
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+        ):
+            raise ValueError(f"{key} must be a number of seconds, 0 or more, or null: {value!r}")
 
 
 def _instance_secret(key_file: Path) -> str:

@@ -113,15 +113,14 @@ def error_response(status: int, reference: str | None = None, **context):
 
 def _blocked(error):
     limit = limiter.current_limit
-    reset_at = limit.reset_at if limit else time.time() + 60
-    seconds = max(int(reset_at - time.time()), 1)
-    reset_at = int(reset_at)
+    reset = limit.reset_at if limit else time.time() + 60
+    seconds = max(int(reset - time.time()), 1)
     login = request.endpoint == "auth.login"
     page, status = error_response(
         429,
         reference="B2" if login else "E429",
         seconds=seconds,
-        reset_at=reset_at,
+        reset_at=int(reset),
         login_blocked=login,
     )
     # Said here, only when blocked: Flask-Limiter's own headers (RATELIMIT_HEADERS_ENABLED)

@@ -18,10 +18,10 @@ from .forms import normalize_email
 
 @limiter.request_filter
 def _reading_is_never_limited() -> bool:
-    """Every limit here counts a POST: GET and HEAD skip Flask-Limiter's work altogether.
+    """Every limit here counts a POST: page views stop at this filter.
 
-    (It would otherwise resolve the view's limits on each page view, about a sixth of
-    a cached sign-in page's CPU: bench/README.md.) A limit on reading would go here.
+    (Flask-Limiter would otherwise resolve the view's limits on each page view, about a
+    sixth of a cached sign-in page's CPU: bench/README.md.) A limit on reading would go here.
     """
     return request.method in ("GET", "HEAD", "OPTIONS")
 

@@ -289,3 +289,13 @@ def test_an_idle_worker_gives_argon2_memory_back():
     held, after, releases = run(0)  # switched off: the block stays for the next hash
     assert releases == 0
     assert held - after < 5, (held, after)
+
+
+@pytest.mark.parametrize("key", ["DATABASE_PING_AFTER_IDLE", "ARGON2_RELEASE_AFTER_IDLE"])
+@pytest.mark.parametrize("value", ["1s", -1, True])
+def test_a_wrong_idle_delay_stops_the_start(tmp_path, key, value):
+    """Read later inside the pool or a thread, a wrong value would fail every request."""
+    from site_app import create_app
+
+    with pytest.raises(ValueError, match=key):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", key: value})
