@@ -55,7 +55,14 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%%")
 
 
 def readable_markdown(text: str) -> str:
-    """The words of a Markdown page, without code, link targets, HTML tags or attributes."""
+    """The words of a Markdown page, without code, link targets, HTML tags or attributes.
+
+    Of the front matter, only what readers see is kept (the description, the title).
+    """
+    if text.startswith("---\n"):
+        _, front, text = text.split("---\n", 2)
+        meta = yaml.safe_load(front) or {}
+        text = " ".join(str(meta.get(key, "")) for key in ("title", "description")) + "\n" + text
     text = re.sub(r"^```.*?^```", " ", text, flags=re.M | re.S)
     text = re.sub(r"`[^`\n]*`", " ", text)
     text = re.sub(r'^(?:!!!|\?\?\?)\s*[\w ]+?(?:\s+"(.*)")?\s*$', r"\1", text, flags=re.M)
