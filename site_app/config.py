@@ -11,7 +11,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: Languages offered everywhere; the first one is the default.
-LANGUAGES = ["fr", "en"]
+LANGUAGES = ["fr", "en", "ar"]
 BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"

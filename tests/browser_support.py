@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from site_app import config
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -30,7 +32,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS_DIR = ROOT / "docs" / "assets" / "screenshots"
-LANGUAGES = ("fr", "en")
+LANGUAGES = tuple(config.LANGUAGES)
 
 #: Screenshots are taken at this instant (server clock and browser clock), so
 #: the dates they show never change.
@@ -38,7 +40,7 @@ FROZEN_AT = datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
 VIEWPORT = {"width": 1000, "height": 700}
 DEVICE_SCALE_FACTOR = 2
 #: Browser locales (Accept-Language) per site language.
-BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB", "ar": "ar"}
 
 EMAIL = "camille.martin@example.org"
 PASSWORD = "Lanterne-verte-au-jardin"
@@ -196,7 +198,7 @@ def new_page(browser, lang: str, **options):
     context = browser.new_context(
         viewport=VIEWPORT,
         device_scale_factor=DEVICE_SCALE_FACTOR,
-        locale=BROWSER_LOCALES[lang],
+        locale=BROWSER_LOCALES.get(lang, lang),
         reduced_motion="reduce",
         **options,
     )
