@@ -9,7 +9,7 @@ export NO_MKDOCS_2_WARNING := 1
 export FLASK_APP := site_app
 
 .PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean \
-	translation-status translation-record
+	translation-status translation-record language
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,13 @@ translation-status: $(STAMP)
 translation-record: $(STAMP)
 	$(BIN)/python scripts/translations.py record $(FILES)
 
-## Retake the guide's screenshots from the running app (Chromium), both languages, with
+## Add a language to the app and the guide in one step (see docs/CONTRIBUTING.md):
+##   make language CODE=de        (name and direction from CLDR; NAME=… DIR=rtl to override)
+language: $(STAMP)
+	@test -n "$(CODE)" || { echo "usage: make language CODE=xx [NAME=…] [DIR=ltr|rtl]"; exit 2; }
+	$(BIN)/python scripts/new_language.py $(CODE) $(if $(NAME),--name "$(NAME)") $(if $(DIR),--dir $(DIR))
+
+## Retake the guide's screenshots from the running app (Chromium), every language, with
 ## their numbered points; writes docs/assets/screenshots/<lang>/*.png and callouts.json.
 screenshots: $(STAMP) translations docs
 	$(BIN)/python scripts/screenshots.py --site site

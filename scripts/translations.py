@@ -3,9 +3,12 @@
     python scripts/translations.py              # the report (make translation-status)
     python scripts/translations.py record docs/account.en.md …   # after updating translations
     python scripts/translations.py record --all  # every translation of every page
+                                                 # (except pages still marked untranslated)
 
 The report exits 1 when a translation is missing (CI fails), 0 otherwise: outdated pages
-are listed, not fatal — their readers see a notice linking to the French page. The rules
+are listed, not fatal — their readers see a notice linking to the French page. So are
+pages created by ``make language`` and not translated yet (*untranslated*): the guide's
+build refuses them unless their language is marked partial. The rules
 live in ``overrides/hooks/translation_status.py``, which the guide's build uses too.
 """
 
@@ -61,7 +64,13 @@ def main(argv=None) -> int:
     if args.command == "record":
         files = args.files
         if args.all:
-            files = [p for lang in langs if lang != default for p in docs.glob(f"*.{lang}.md")]
+            files = [
+                path
+                for lang in langs
+                if lang != default
+                for path in docs.glob(f"*.{lang}.md")
+                if path.name.rsplit(".", 2)[0] not in hook.untranslated_pages(docs, default, lang)
+            ]
         for file in files:
             page, lang = file.name.rsplit(".", 2)[:2]
             source = file.with_name(f"{page}.{default}.md")
@@ -79,7 +88,11 @@ def main(argv=None) -> int:
         print(f"{row.page:<{width}}  {row.lang}  {row.state}{since}{detail}")
     missing = [row for row in rows if row.state == "missing"]
     outdated = [row for row in rows if row.state in ("outdated", "not recorded")]
-    print(f"{len(rows)} translations: {len(outdated)} outdated, {len(missing)} missing.")
+    untranslated = [row for row in rows if row.state == hook.UNTRANSLATED]
+    print(
+        f"{len(rows)} translations: {len(outdated)} outdated, {len(untranslated)} untranslated, "
+        f"{len(missing)} missing."
+    )
     return 1 if missing else 0
 
 

@@ -10,7 +10,15 @@ in its front matter, the French text it translates::
       date: 2026-11-28              # when the record was written
 
 Hashes are taken on the text with its white space folded, so re-wrapping a paragraph
-changes nothing, and need no git history. As a MkDocs hook, this module adds to every
+changes nothing, and need no git history.
+
+A page created by ``make language`` (``scripts/new_language.py``) and not translated yet
+says so instead: ``translation: {status: untranslated}`` (its text is the French one). The
+build refuses to publish a language that has such pages unless the language is marked
+``partial: true`` in its ``extra:`` in mkdocs.yml; then each untranslated page carries a
+notice for its readers (``data-translation-status="untranslated"``, words:
+``translation_untranslated`` and ``translation_untranslated_link`` of the language's
+``extra:``). As a MkDocs hook, this module adds to every
 outdated translated page a notice in the page's language (``data-translation-status=
 "outdated"``, linking to the French page; its words are the language's ``extra:``
 ``translation_outdated`` and ``translation_outdated_link`` in mkdocs.yml) and writes the
@@ -36,6 +44,7 @@ FRONT_MATTER = re.compile(r"\A---\s*\n(.*?\n)---\s*\n", re.S)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$", re.M)
 HEADING_ID = re.compile(r"\{[^}\n]*?#([A-Za-z0-9_-]+)[^}\n]*\}\s*$")
 INTRO = "(intro)"
+UNTRANSLATED = "untranslated"
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:
@@ -78,7 +87,7 @@ class Status:
 
     page: str
     lang: str
-    state: str  # "up to date", "outdated", "missing", "not recorded"
+    state: str  # "up to date", "outdated", "missing", "not recorded", "untranslated"
     changed: list[str] = field(default_factory=list)
     recorded: str | None = None
 
@@ -89,6 +98,8 @@ def page_status(page: str, lang: str, source_text: str, translation: Path) -> St
         return Status(page, lang, "missing")
     meta, _ = split_front_matter(translation.read_text(encoding="utf-8"))
     record = meta.get("translation") if isinstance(meta, dict) else None
+    if isinstance(record, dict) and record.get("status") == UNTRANSLATED:
+        return Status(page, lang, UNTRANSLATED)
     if not isinstance(record, dict) or "source" not in record:
         return Status(page, lang, "not recorded")
     recorded = str(record.get("date", "")) or None
@@ -121,6 +132,21 @@ def write_record(translation: Path, source_text: str) -> None:
     translation.write_text(f"---\n{front}---\n\n{body.lstrip()}", encoding="utf-8")
 
 
+def untranslated_pages(docs: Path, default: str, lang: str) -> list[str]:
+    """The pages of ``lang`` still marked ``translation: {status: untranslated}``."""
+    return [
+        row.page
+        for row in docs_status(docs, default, [lang])
+        if row.lang == lang and row.state == UNTRANSLATED
+    ]
+
+
+def _topics_in(path: Path) -> list[str]:
+    """The explicit heading ids of a page (help topics among them)."""
+    headings = (m.group(2) for m in HEADING.finditer(path.read_text(encoding="utf-8")))
+    return [found.group(1) for found in map(HEADING_ID.search, headings) if found]
+
+
 # -- MkDocs hook --------------------------------------------------------------------------
 
 _outdated: dict[str, Status] = {}
@@ -131,8 +157,29 @@ def _languages(config) -> tuple[str, list[str], str]:
     return i18n.default_language, list(i18n.build_languages), i18n.current_language
 
 
+def on_files(files, config, **kwargs):
+    """Refuse to publish a language with untranslated pages, unless it is marked partial."""
+    default, _, lang = _languages(config)
+    if lang == default or config.extra.get("partial"):
+        return files
+    docs = Path(config.docs_dir)
+    pages = untranslated_pages(docs, default, lang)
+    if pages:
+        from mkdocs.exceptions import PluginError
+
+        topics = [t for page in pages for t in _topics_in(docs / f"{page}.{lang}.md")]
+        raise PluginError(
+            f"language '{lang}': {len(pages)} page(s) not translated yet ({', '.join(pages)}), "
+            f"so {len(topics)} help topic(s) too ({', '.join(topics)}). Translate them (then "
+            f"make translation-record), or publish the language as partial: set "
+            f"'partial: true' in its extra: in mkdocs.yml (readers are told)."
+        )
+    return files
+
+
 def on_page_content(content, page, config, files, **kwargs):
-    """Put the "outdated" notice on top of a translated page whose French source changed."""
+    """Put a notice on top of a translated page whose French source changed, or that is
+    not translated yet (in a language published as partial)."""
     default, _, lang = _languages(config)
     if lang == default or not page.file.src_uri.endswith(f".{lang}.md"):
         return content
@@ -144,15 +191,18 @@ def on_page_content(content, page, config, files, **kwargs):
     status = page_status(name, lang, source.read_text(encoding="utf-8"), docs / page.file.src_uri)
     if status.state == "up to date":
         return content
+    state = UNTRANSLATED if status.state == UNTRANSLATED else "outdated"
     french_url = page.url[len(lang) + 1 :] if page.url.startswith(f"{lang}/") else page.url
     link = posixpath.relpath(french_url or ".", page.url or ".") + "/"
     words = config.extra
     notice = (
-        f'<aside class="translation-status" data-translation-status="outdated">'
-        f"<p>{html.escape(words.get('translation_outdated', ''))} "
+        f'<aside class="translation-status" data-translation-status="{state}">'
+        f"<p>{html.escape(words.get(f'translation_{state}', ''))} "
         f'<a href="{html.escape(link)}" hreflang="{default}" lang="{default}">'
-        f"{html.escape(words.get('translation_outdated_link', ''))}</a></p></aside>"
+        f"{html.escape(words.get(f'translation_{state}_link', ''))}</a></p></aside>"
     )
+    if state == UNTRANSLATED:  # the text below is the French one: say so to the browser
+        content = f'<div lang="{default}" dir="ltr">{content}</div>'
     return notice + content
 
 
