@@ -1,8 +1,19 @@
 """The built guide served at /help/, and /help/go/<topic>."""
 
 import json
+import re
 
 import pytest
+
+from site_app.config import LANGUAGES
+from site_app.templating import text_direction
+
+DEFAULT = LANGUAGES[0]
+
+
+def home(lang: str) -> str:
+    """Where the guide of ``lang`` lives: the default language at /help/, others below."""
+    return "/help/" if lang == DEFAULT else f"/help/{lang}/"
 
 
 def get(client, url, **kwargs):
@@ -12,11 +23,11 @@ def get(client, url, **kwargs):
         return response
 
 
-def test_guide_is_served_in_french_and_english(client):
-    french = get(client, "/help/")
-    assert french.status_code == 200 and '<html lang="fr"' in french.text_body
-    english = get(client, "/help/en/")
-    assert english.status_code == 200 and '<html lang="en"' in english.text_body
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_guide_is_served_in_every_language_and_direction(client, lang):
+    page = get(client, home(lang))
+    assert page.status_code == 200 and f'<html lang="{lang}"' in page.text_body
+    assert f'<body dir="{text_direction(lang)}"' in page.text_body
 
 
 def test_html_is_revalidated_and_assets_cached(client):
@@ -29,39 +40,40 @@ def test_html_is_revalidated_and_assets_cached(client):
     assert css.status_code == 200 and "max-age=300" in css.headers["Cache-Control"]
 
 
-def test_reader_language_opens_the_matching_guide(client):
-    client.set_cookie("lang", "en")
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_reader_language_opens_the_matching_guide(client, lang):
+    client.set_cookie("lang", lang)
     answer = get(client, "/help/")
-    assert answer.status_code == 302 and answer.location == "/help/en/"
+    assert answer.status_code == 302 and answer.location == home(lang)
 
 
 @pytest.mark.parametrize(
-    ("query", "prefix"),
-    [("?lang=fr", "/help/"), ("?lang=en", "/help/en/"), ("?lang=de", "/help/"), ("", "/help/")],
+    ("query", "lang"),
+    [(f"?lang={lang}", lang) for lang in LANGUAGES] + [("?lang=xx", DEFAULT), ("", DEFAULT)],
 )
-def test_go_redirects_to_the_topic_in_the_reader_language(client, help_site, query, prefix):
+def test_go_redirects_to_the_topic_in_the_reader_language(client, help_site, query, lang):
     topics = json.loads((help_site / "topics.json").read_text())
     answer = get(client, f"/help/go/wrong-password{query}")
     assert answer.status_code == 302
-    lang = "en" if prefix.endswith("en/") else "fr"
     assert answer.location == "/help/" + topics[lang]["wrong-password"]
-    assert answer.location.startswith(prefix) and answer.location.endswith("#wrong-password")
-    if lang == "fr":
-        assert not answer.location.startswith("/help/en/")
+    assert answer.location.startswith(home(lang)) and answer.location.endswith("#wrong-password")
+    others = [home(other) for other in LANGUAGES if other not in (lang, DEFAULT)]
+    assert not answer.location.startswith(tuple(others))
 
 
-def test_go_follows_the_language_cookie(client):
-    client.set_cookie("lang", "en")
-    assert get(client, "/help/go/ip-blocked").location.startswith("/help/en/")
+@pytest.mark.parametrize("lang", LANGUAGES[1:])
+def test_go_follows_the_language_cookie(client, lang):
+    client.set_cookie("lang", lang)
+    assert get(client, "/help/go/ip-blocked").location.startswith(home(lang))
 
 
 def test_go_to_an_unknown_topic_is_a_404(client):
     assert get(client, "/help/go/no-such-topic").status_code == 404
 
 
-@pytest.mark.parametrize(("url", "lang"), [("/help/nope/", "fr"), ("/help/en/nope/", "en")])
-def test_missing_guide_pages_get_the_guide_404_in_their_language(client, url, lang):
-    answer = get(client, url)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_missing_guide_pages_get_the_guide_404_in_their_language(client, lang):
+    answer = get(client, home(lang) + "nope/")
     assert answer.status_code == 404
     assert f'<html lang="{lang}"' in answer.text_body
 
@@ -95,16 +107,22 @@ def test_guide_states_the_app_delays():
     from site_app import config
 
     hours = int(config.ACTIVATION_DELAY.total_seconds() // 3600)
-    words = {"fr": ("heures", "heure"), "en": ("hours", "hour")}
-    for lang, (plural, singular) in words.items():
+    reset = int(config.PASSWORD_RESET_DELAY.total_seconds() // 3600)
+    assert reset == 1, "the phrases below say one hour"
+    # "48 hours" and "1 hour" in each language (Arabic: "48 ساعة", "ساعة واحدة").
+    words = {
+        "fr": ("heures", r"\b1 heure\b"),
+        "en": ("hours", r"\b1 hour\b"),
+        "ar": ("ساعة", r"ساعة واحدة"),
+    }
+    assert set(LANGUAGES) <= set(words), "say how the guide writes hours in the new language"
+    for lang in LANGUAGES:
+        plural, one_hour = words[lang]
         text = (ROOT / "docs" / f"create-account.{lang}.md").read_text(encoding="utf-8")
         text += (ROOT / "docs" / f"troubleshooting.{lang}.md").read_text(encoding="utf-8")
-        import re
-
         stated = {int(n) for n in re.findall(rf"\b(\d+) {plural}\b", text)}
         assert stated == {hours}, f"{lang}: the guide says {stated} {plural}, the app {hours}"
-        reset = int(config.PASSWORD_RESET_DELAY.total_seconds() // 3600)
-        assert re.search(rf"\b{reset} {singular}\b", text), f"{lang}: reset delay missing"
+        assert re.search(one_hour, text), f"{lang}: reset delay missing"
 
 
 def test_guide_pages_are_compressed_and_revalidated(client):

@@ -1,4 +1,4 @@
-"""Sign-up, activation and the home page, end to end, in French and in English."""
+"""Sign-up, activation and the home page, end to end, in every language."""
 
 import re
 
@@ -6,12 +6,15 @@ import pytest
 from conftest import PASSWORD, link_in, submit
 from sqlalchemy import func, select
 
+from site_app.config import LANGUAGES
 from site_app.extensions import db
 from site_app.models import User
+from site_app.templating import language_name, text_direction
 
 SUBJECTS = {
     "fr": ("VEUILLEZ ACTIVER VOTRE COMPTE", "Votre compte est créé"),
     "en": ("PLEASE ACTIVATE YOUR ACCOUNT", "Your account has been created"),
+    "ar": ("يُرجى تفعيل حسابك", "تم إنشاء حسابك"),
 }
 
 
@@ -29,6 +32,17 @@ def test_home_shows_language_selector_and_account_entry(client):
     assert '<html lang="en">' in page
     assert 'data-help-point="1"' in page and 'data-help-point="2"' in page
     assert "Sign in" in page
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_offers_every_language_named_in_itself(client, lang):
+    page = client.get(f"/login?lang={lang}").text
+    direction = ' dir="rtl"' if text_direction(lang) == "rtl" else ""
+    assert f'<html lang="{lang}"{direction}>' in page
+    switch = page.split('data-help-point="1"', 1)[1].split("</div>", 1)[0]
+    names = re.findall(r'lang="(\w+)"[^>]*>([^<]+)<', switch)
+    assert names == [(code, language_name(code)) for code in LANGUAGES]
+    assert dict(names)["ar"] == "العربية" and dict(names)["fr"] == "Français"
 
 
 def test_first_visit_follows_accept_language_then_the_choice_sticks(client):
@@ -52,7 +66,7 @@ def test_login_page_offers_sign_up_as_point_3(client):
     assert re.search(r'<a href="/signup" data-help-point="3"[^>]*>S(&#39;|\')inscrire</a>', page)
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_sign_up_activate_and_land_on_account_page(client, inbox, app, lang):
     address = f"new-{lang}@example.org"
     answer = sign_up(client, address, lang=lang)
@@ -64,11 +78,14 @@ def test_sign_up_activate_and_land_on_account_page(client, inbox, app, lang):
     assert mail["Subject"] == activation_subject
     text = mail.get_body(preferencelist=("plain",)).get_content()
     html = mail.get_body(preferencelist=("html",)).get_content()
-    assert "48" in text and ("spam" in text)
-    # The deadline is written in UTC in every language (Babel's French "TU" reads oddly).
-    assert re.search(r"\b\d{1,2}:\d{2}(\s[AP]M)? UTC\b", text), text
+    assert "48" in text and ("spam" in text.lower())
+    # The deadline is written in UTC in every language (Babel's French "TU" reads oddly),
+    # with Western digits (also in Arabic: "10:00 ص بتوقيت UTC").
+    assert re.search(r"\b\d{1,2}:\d{2}(\s[AP]M|\s[صم])? (بتوقيت )?UTC\b", text), text
     assert "/help/go/activation-email?lang=" + lang in text
     assert "/activate/" in html and f'lang="{lang}"' in html
+    if text_direction(lang) == "rtl":  # right to left, even where <html> is dropped
+        assert '<html lang="ar" dir="rtl">' in html and '<div dir="rtl"' in html
 
     link = link_in(mail, "/activate/")
     # A mail scanner opening the link changes nothing.
