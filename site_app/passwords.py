@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 
 def normalize_password(password: str) -> str:
@@ -70,14 +71,16 @@ def password_problems(password: str, email: str = "") -> list[str]:
     password = normalize_password(password)
     lowered = password.lower()
     if len(password) < config["PASSWORD_MIN_LENGTH"]:
+        # Plural forms: Arabic has six (1 حرفًا واحدًا, 2 حرفين, 3–10 أحرف, 11–99 حرفًا …).
+        minimum = config["PASSWORD_MIN_LENGTH"]
         return [
-            _l(
-                "Use at least %(num)d characters.",
-                num=config["PASSWORD_MIN_LENGTH"],
-            )
+            ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", minimum)
         ]
     if len(password) > config["PASSWORD_MAX_LENGTH"]:
-        return [_l("Use at most %(num)d characters.", num=config["PASSWORD_MAX_LENGTH"])]
+        maximum = config["PASSWORD_MAX_LENGTH"]
+        return [
+            ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", maximum)
+        ]
     if lowered in common_passwords() or len(set(lowered)) < 3:
         return [_l("This password is too common: it is one of the first that attackers try.")]
     if email and _built_from_email(lowered, email.lower()):

@@ -7,8 +7,10 @@ its ``extra:`` in mkdocs.yml, see ``make language``) may still miss strings.
 
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 from babel import Locale
 from babel.messages.pofile import read_po
@@ -94,3 +96,20 @@ def test_every_configured_language_has_a_catalog_with_its_plural_forms():
         for message in catalog:
             if message.id and isinstance(message.string, tuple):
                 assert len(message.string) == catalog.num_plurals, f"{path}: {message.id}"
+
+
+@pytest.mark.parametrize(
+    ("count", "arabic", "english"),
+    [
+        (1, "خلال ساعة واحدة", "within 1 hour "),
+        (2, "خلال ساعتين", "within 2 hours"),
+        (5, "خلال 5 ساعات", "within 5 hours"),
+        (48, "خلال 48 ساعة", "within 48 hours"),
+        (100, "خلال 100 ساعة", "within 100 hours"),
+    ],
+)
+def test_counts_take_the_plural_form_of_each_language(make_app, count, arabic, english):
+    """Arabic has six plural forms: 1 ساعة واحدة, 2 ساعتين, 3–10 ساعات, 11–99 and 100+ ساعة."""
+    client = make_app(ACTIVATION_DELAY=timedelta(hours=count)).test_client()
+    assert arabic in client.get("/check-your-mail/resend?lang=ar").text
+    assert english in client.get("/check-your-mail/resend?lang=en").text
