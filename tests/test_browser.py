@@ -16,10 +16,20 @@ import browser_support as support
 import pytest
 
 IN_CI = os.environ.get("CI") == "true"
-OTHER = {"fr": "en", "en": "fr"}
-HELP_HOME = {"fr": "/help/", "en": "/help/en/"}
-ACTIVATION_SUBJECT = {"fr": "VEUILLEZ ACTIVER VOTRE COMPTE", "en": "PLEASE ACTIVATE YOUR ACCOUNT"}
-FORGOT_PASSWORD = {"fr": "Mot de passe oublié ?", "en": "Forgot your password?"}
+LANGS = support.LANGUAGES  # the configured languages (site_app.config.LANGUAGES)
+#: For each language, another one to switch to (the next in the list).
+OTHER = {lang: LANGS[(n + 1) % len(LANGS)] for n, lang in enumerate(LANGS)}
+HELP_HOME = {lang: "/help/" if lang == LANGS[0] else f"/help/{lang}/" for lang in LANGS}
+ACTIVATION_SUBJECT = {
+    "fr": "VEUILLEZ ACTIVER VOTRE COMPTE",
+    "en": "PLEASE ACTIVATE YOUR ACCOUNT",
+    "ar": "يُرجى تفعيل حسابك",
+}
+FORGOT_PASSWORD = {
+    "fr": "Mot de passe oublié ?",
+    "en": "Forgot your password?",
+    "ar": "نسيت كلمة المرور؟",
+}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -184,8 +194,8 @@ def test_guide_language_switcher_sets_the_app_language(live, open_page, lang):
 
 # --- The guide knows the reader, and hears back (issue 7) ------------------------------------
 
-SIGN_IN = {"fr": "Se connecter", "en": "Sign in"}
-MY_ACCOUNT = {"fr": "Mon compte", "en": "My account"}
+SIGN_IN = {"fr": "Se connecter", "en": "Sign in", "ar": "تسجيل الدخول"}
+MY_ACCOUNT = {"fr": "Mon compte", "en": "My account", "ar": "حسابي"}
 
 
 @pytest.mark.parametrize("lang", support.LANGUAGES)
