@@ -5,6 +5,7 @@ forms of its language (Arabic: six). A language published as partial (``partial:
 its ``extra:`` in mkdocs.yml, see ``make language``) may still miss strings.
 """
 
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -113,3 +114,16 @@ def test_counts_take_the_plural_form_of_each_language(make_app, count, arabic, e
     client = make_app(ACTIVATION_DELAY=timedelta(hours=count)).test_client()
     assert arabic in client.get("/check-your-mail/resend?lang=ar").text
     assert english in client.get("/check-your-mail/resend?lang=en").text
+
+
+def test_stylesheets_use_logical_properties_so_right_to_left_mirrors():
+    """``margin-inline-start``, not ``margin-left``: Arabic pages (dir="rtl") then mirror."""
+    physical = re.compile(
+        r"\b(?:margin|padding|border|inset)-(?:left|right)\b|(?<![-\w])(?:left|right)\s*:"
+        r"|\b(?:text-align|float|clear)\s*:\s*(?:left|right)\b"
+    )
+    for sheet in (ROOT / "site_app/static/css/app.css", ROOT / "docs/stylesheets/extra.css"):
+        css = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+        found = physical.findall(css)
+        assert not found, f"{sheet.name}: use logical properties instead of {found}"
+    assert physical.search(".a { margin-left: 0 }") and physical.search("b { left: 1px }")
