@@ -1,8 +1,9 @@
 """The account rules: register, activate, authenticate, reset, change, delete, purge.
 
 Nothing here reads the request: views, the CLI and the tests call these
-functions alike. Each function commits its own change together with the mails
-it causes, then hands the mails to delivery.
+functions alike. Each function that sends mail commits its change together
+with the mails it causes, then hands the mails to delivery; a sign-in
+(:func:`authenticate`) is committed by the caller, with the session it opens.
 """
 
 import secrets
@@ -113,7 +114,9 @@ class SignIn:
 def authenticate(email: str, password: str, locale: str) -> SignIn:
     """Check ``email`` and ``password``. Unknown address and wrong password look alike.
 
-    On success the account remembers ``locale``, the language its owner uses now.
+    On success the account remembers ``locale``, the language its owner uses now; the
+    caller commits that together with the session it opens (:mod:`site_app.sessions`):
+    one commit per sign-in.
     """
     user = find_user(email)
     if user is None:
@@ -127,7 +130,6 @@ def authenticate(email: str, password: str, locale: str) -> SignIn:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     user.locale = locale
-    db.session.commit()
     return SignIn(ok=True, user=user)
 
 
