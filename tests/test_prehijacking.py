@@ -65,6 +65,7 @@ def test_attacker_signs_up_first_bob_signs_up_and_activates(app, inbox, bob_clic
     assert dead.status_code == 410 and "#link-used" in dead.text
 
 
+@pytest.mark.both_databases
 def test_bob_signs_up_first_attacker_signs_up_after(app, inbox):
     bob, attacker = app.test_client(), app.test_client()
     sign_up(bob, BOB_PASSWORD)
@@ -97,6 +98,7 @@ def test_bob_signs_up_first_attacker_signs_up_after(app, inbox):
     assert attacker.get(link).status_code == 410  # the link of the attacker's sign-up
 
 
+@pytest.mark.both_databases
 def test_a_sign_up_in_between_makes_a_confirmed_link_fail(app, inbox):
     """The check of the link and the activation are one conditional update."""
     submit(app.test_client(), "/signup", {"email": BOB, "password": BOB_PASSWORD})

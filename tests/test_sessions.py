@@ -46,6 +46,7 @@ def session_count(app, address):
         )
 
 
+@pytest.mark.both_databases
 def test_a_cookie_copied_before_logout_is_refused_after(app, member):
     owner, attacker = browser(app), browser(app, "198.51.100.9")
     sign_in(owner, member)
@@ -58,6 +59,7 @@ def test_a_cookie_copied_before_logout_is_refused_after(app, member):
     assert session_count(app, member) == 0
 
 
+@pytest.mark.both_databases
 def test_password_change_ends_the_attackers_session_and_keeps_the_owners(app, member, inbox):
     owner, attacker = browser(app), browser(app, "198.51.100.9")
     sign_in(owner, member)
@@ -90,6 +92,7 @@ def test_reset_ends_every_session(app, member, inbox):
     assert session_count(app, member) == 0
 
 
+@pytest.mark.both_databases
 def test_sign_out_other_sessions_ends_the_attackers_and_keeps_the_owners(app, member):
     owner, attacker = browser(app), browser(app, "198.51.100.9")
     sign_in(attacker, member)
@@ -160,6 +163,7 @@ def test_account_page_lists_the_sessions(app, member, lang):
             assert session_id not in page
 
 
+@pytest.mark.both_databases
 def test_last_seen_is_written_at_most_once_a_minute(app, member, time_machine):
     time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
     owner = browser(app)
@@ -185,6 +189,7 @@ def test_last_seen_is_written_at_most_once_a_minute(app, member, time_machine):
     assert seen.isoformat() == "2030-01-01T12:01:01"
 
 
+@pytest.mark.both_databases
 def test_an_idle_session_expires_and_purge_clears_it(app, member, runner, time_machine):
     time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
     idle, busy = browser(app), browser(app)
@@ -207,6 +212,7 @@ def test_signing_in_again_ends_the_browsers_previous_session(app, member):
     assert session_count(app, member) == 1
 
 
+@pytest.mark.both_databases
 def test_deleting_the_account_deletes_its_sessions(app, member):
     owner, other = browser(app), browser(app)
     sign_in(owner, member)
