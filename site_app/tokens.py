@@ -20,28 +20,22 @@ from .models import User
 
 ACTIVATE = "activate"
 RESET_PASSWORD = "reset-password"
+#: What can be wrong with a link; each has its page and help topic ``link-<problem>``.
+PROBLEMS = ("expired", "invalid", "used")
 
 
 @dataclass(frozen=True)
 class TokenCheck:
-    """The outcome of checking a token: exactly one problem is true, or ``user`` is set.
+    """The outcome of checking a token: ``user`` when good, else what is wrong with it.
 
-    ``replaced`` refines ``used``: a newer link of the same kind was sent since.
+    ``problem`` is ``"expired"``, ``"invalid"`` (tampered, truncated) or ``"used"`` (the
+    account changed since: used, replaced, password changed, account gone). ``replaced``
+    refines ``"used"``: a newer link of the same kind was mailed since.
     """
 
     user: User | None = None
-    expired: bool = False
-    invalid: bool = False
-    used: bool = False
+    problem: str | None = None
     replaced: bool = False
-
-    @property
-    def problem(self) -> str | None:
-        """``"expired"``, ``"invalid"``, ``"used"`` or ``None`` when the token is good."""
-        for name in ("expired", "invalid", "used"):
-            if getattr(self, name):
-                return name
-        return None
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -65,18 +59,18 @@ def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
     try:
         payload = serializer.loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        return TokenCheck(expired=True)
+        return TokenCheck(problem="expired")
     except (BadSignature, ValueError, TypeError):
-        return TokenCheck(invalid=True)
+        return TokenCheck(problem="invalid")
     if not isinstance(payload, list) or not payload or not isinstance(payload[0], int):
-        return TokenCheck(invalid=True)
+        return TokenCheck(problem="invalid")
     user = db.session.get(User, payload[0])
     if user is None:
         # The account is gone (deleted, or purged because never activated).
-        return TokenCheck(used=True)
+        return TokenCheck(problem="used")
     if payload == _payload(user, purpose):
         if purpose == ACTIVATE and user.activated_at is not None:
-            return TokenCheck(used=True)
+            return TokenCheck(problem="used")
         return TokenCheck(user=user)
     stamp_kept = payload[1:2] == [user.security_stamp]
     # A pending account's stamp changes only with a new sign-up (which mails a new link);
@@ -85,7 +79,7 @@ def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
     replaced = (purpose == ACTIVATE and user.activated_at is None) or (
         purpose == RESET_PASSWORD and stamp_kept
     )
-    return TokenCheck(used=True, replaced=replaced)
+    return TokenCheck(problem="used", replaced=replaced)
 
 
 def signup_proof(user: User) -> str:

@@ -44,7 +44,7 @@ def change_password():
             user = current_user._get_current_object()
             accounts.set_password(user, form.new_password.data, keep_session=user.current_session)
             flash(
-                _l("Your password has been changed. Your other sessions are signed out."),
+                _l("Your password has been changed, and your other sessions have been signed out."),
                 "success",
             )
             return redirect(url_for("account.index"))
