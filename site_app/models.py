@@ -41,7 +41,7 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None]
 
     sessions: Mapped[list["UserSession"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", order_by="UserSession.id"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     __table_args__ = (Index("ix_users_unactivated", "activated_at", "created_at"),)

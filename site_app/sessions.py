@@ -68,6 +68,8 @@ def load_session(session_id: str, address: str | None) -> tuple[User | None, boo
     ``None`` when the row is gone or idle for too long. "Last seen" and the
     place move at most once per :data:`SEEN_INTERVAL`.
     """
+    if not isinstance(session_id, str):
+        return None, False
     record = db.session.get(UserSession, session_id, options=[joinedload(UserSession.user)])
     if record is None or not record.user.is_active:
         return None, False
@@ -84,11 +86,12 @@ def load_session(session_id: str, address: str | None) -> tuple[User | None, boo
 
 
 def active_sessions(user: User) -> list[UserSession]:
-    """The sessions of ``user``, the most recently seen first."""
+    """The live sessions of ``user`` (idle ones are left out), the most recently seen first."""
+    idle_since = utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]
     return list(
         db.session.scalars(
             select(UserSession)
-            .where(UserSession.user_id == user.id)
+            .where(UserSession.user_id == user.id, UserSession.last_seen_at >= idle_since)
             .order_by(UserSession.last_seen_at.desc(), UserSession.created_at.desc())
         )
     )

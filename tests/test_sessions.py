@@ -199,6 +199,8 @@ def test_an_idle_session_expires_and_purge_clears_it(app, member, runner, time_m
         time_machine.move_to(f"2030-01-{day:02d} 12:00:00+00:00", tick=False)
         assert busy.get("/account").status_code == 200
     time_machine.move_to("2030-01-15 12:00:01+00:00", tick=False)
+    page = busy.get("/account").text
+    assert page.count('data-session="') == 1  # the idle one is no longer listed
     assert runner.invoke(args=["accounts", "purge"]).output.endswith("Deleted 1 idle session(s).\n")
     assert idle.get("/account").status_code == 302
     assert busy.get("/account").status_code == 200
