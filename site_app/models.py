@@ -54,9 +54,19 @@ class User(UserMixin, db.Model):
         """Flask-Login: only activated accounts may hold a session."""
         return self.activated_at is not None
 
-    def get_id(self) -> str | None:
+    def get_id(self) -> str:
         """Flask-Login stores the session's id, not the account's: ending the row signs out."""
-        return self.current_session.id if self.current_session else None
+        if self.current_session is None:
+            raise RuntimeError(
+                "no server-side session: sign in with auth.views.start_session "
+                "(sessions.open_session), not login_user() alone"
+            )
+        return self.current_session.id
+
+    # UserMixin compares get_id(), a session's id here: accounts compare as objects.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     def rotate_security_stamp(self) -> None:
         """Invalidate every outstanding link of this account."""
