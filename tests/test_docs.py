@@ -15,9 +15,29 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-LANGUAGES = ("fr", "en")
-DEFAULT_LANGUAGE = "fr"
-PAGES = sorted(path.name[: -len(".fr.md")] for path in DOCS.glob("*.fr.md"))
+
+
+class _MkdocsLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold ``!!python/name:`` tags: read them as nothing."""
+
+
+_MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def _i18n_languages() -> list[dict]:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)
+    plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    return plugin["i18n"]["languages"]
+
+
+#: The guide's languages, from the i18n plugin (the default one first).
+LANGUAGES = tuple(
+    entry["locale"] for entry in sorted(_i18n_languages(), key=lambda e: not e.get("default"))
+)
+DEFAULT_LANGUAGE = LANGUAGES[0]
+PAGES = sorted(
+    path.name[: -len(f".{DEFAULT_LANGUAGE}.md")] for path in DOCS.glob(f"*.{DEFAULT_LANGUAGE}.md")
+)
 BASE = "http://help.test/help/"  # any prefix works: links are relative
 
 
@@ -102,12 +122,14 @@ def page_path(page, lang):
 
 def test_build_passes(site):
     assert (site / "index.html").is_file()
-    assert (site / "en" / "index.html").is_file()
+    for lang in LANGUAGES[1:]:
+        assert (site / lang / "index.html").is_file()
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_exists_in_both_languages(site, page):
-    assert (DOCS / f"{page}.en.md").is_file(), f"{page}.en.md is missing"
+def test_every_page_exists_in_every_language(site, page):
+    for lang in LANGUAGES[1:]:
+        assert (DOCS / f"{page}.{lang}.md").is_file(), f"{page}.{lang}.md is missing"
     for lang in LANGUAGES:
         built = file_of(site, url_of(page_path(page, lang)))
         assert built.is_file(), built
@@ -118,7 +140,8 @@ def test_every_html_page_has_its_real_language(site):
     for path in site.rglob("*.html"):
         if path.name == "translation-status.html":
             continue  # the editors' report, in English like the editors' guide
-        expected = "en" if path.relative_to(site).parts[0] == "en" else "fr"
+        first = path.relative_to(site).parts[0]
+        expected = first if first in LANGUAGES[1:] else DEFAULT_LANGUAGE
         assert Page(path).lang == expected, path
 
 
@@ -162,7 +185,9 @@ def test_topics_used_by_the_app_are_registered(registry):
     assert used - set(registry) == set()
 
 
-@pytest.mark.parametrize(("lang", "other"), [("fr", "en"), ("en", "fr")])
+@pytest.mark.parametrize(
+    ("lang", "other"), [(a, b) for a in LANGUAGES for b in LANGUAGES if a != b]
+)
 def test_language_switcher_links_to_the_same_page(site, lang, other):
     for page in PAGES:
         url = url_of(page_path(page, lang))
@@ -204,6 +229,8 @@ def test_localized_404_pages(site):
     assert "Page introuvable" in (site / "404.html").read_text(encoding="utf-8")
     assert "Page not found" in (site / "en" / "404.html").read_text(encoding="utf-8")
     assert "/help/en/troubleshooting/#page-not-found" in english.links
+    for lang in LANGUAGES[1:]:
+        assert Page(site / lang / "404.html").lang == lang
 
 
 def test_links_to_the_account_app_are_absolute_paths(site):
