@@ -6,7 +6,9 @@ import pytest
 from conftest import submit
 from flask import abort
 
-LANGS = ["fr", "en"]
+from site_app.config import LANGUAGES
+
+LANGS = LANGUAGES  # every configured language
 
 
 @pytest.fixture
@@ -32,9 +34,9 @@ def help_link(page):
 
 def assert_lands_on_anchor(client, link, lang):
     path, _, anchor = link.partition("#")
-    assert path.startswith("/help/en/" if lang == "en" else "/help/")
-    if lang == "fr":
-        assert not path.startswith("/help/en/")
+    assert path.startswith("/help/" if lang == LANGS[0] else f"/help/{lang}/")
+    others = tuple(f"/help/{other}/" for other in LANGS[1:] if other != lang)
+    assert not path.startswith(others)
     with client.get(path) as page:
         assert page.status_code == 200, path
         text = page.text
@@ -59,7 +61,7 @@ def test_error_page_links_to_its_topic(client, lang, status):
     client.get(f"/language/{lang}")
     answer = client.get(url)
     assert answer.status_code == status
-    assert f'<html lang="{lang}">' in answer.text
+    assert re.search(rf'<html lang="{lang}"( dir="rtl")?>', answer.text)
     assert f'data-error="{topic}"' in answer.text
     assert f"E{status}" in answer.text
     assert "Traceback" not in answer.text and "secret stack trace" not in answer.text
@@ -73,7 +75,12 @@ def test_csrf_failure_page(client, lang):
     client.get(f"/language/{lang}")
     answer = client.post("/signup", data={"email": "a@example.org", "password": "whatever long"})
     assert answer.status_code == 403
-    assert {"fr": "Le formulaire a expiré", "en": "The form has expired"}[lang] in answer.text
+    expired = {
+        "fr": "Le formulaire a expiré",
+        "en": "The form has expired",
+        "ar": "انتهت صلاحية النموذج",
+    }
+    assert expired[lang] in answer.text
     assert_lands_on_anchor(client, help_link(answer.text), lang)
 
 

@@ -6,6 +6,8 @@ import time
 import pytest
 from conftest import PASSWORD, free_port, link_in, submit
 
+from site_app.config import LANGUAGES
+
 
 def fail_sign_in(client, address="member@example.org", ip="203.0.113.7", **kwargs):
     return submit(
@@ -23,14 +25,16 @@ def sign_in(client, address="member@example.org", ip="203.0.113.7"):
     )
 
 
-@pytest.mark.parametrize(
-    ("lang", "title", "blocked"),
-    [
-        ("fr", "Trop de tentatives", "temporairement bloquée"),
-        ("en", "Too many attempts", "temporarily blocked"),
-    ],
-)
-def test_failures_from_one_address_get_the_b2_page(client, member, lang, title, blocked):
+B2_PAGE = {
+    "fr": ("Trop de tentatives", "temporairement bloquée"),
+    "en": ("Too many attempts", "temporarily blocked"),
+    "ar": ("محاولات كثيرة جدًا", "محظور مؤقتًا"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_failures_from_one_address_get_the_b2_page(client, member, lang):
+    title, blocked = B2_PAGE[lang]
     client.get(f"/language/{lang}")
     for _ in range(5):
         answer = fail_sign_in(client)

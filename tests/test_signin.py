@@ -23,14 +23,16 @@ def test_sign_in_opens_the_account_page(client, member):
     assert member in client.get("/account").text
 
 
-@pytest.mark.parametrize(
-    ("lang", "message", "forgot"),
-    [
-        ("fr", "Adresse e-mail ou mot de passe incorrect.", "Mot de passe oublié ?"),
-        ("en", "Incorrect email address or password.", "Forgot your password?"),
-    ],
-)
-def test_wrong_password_and_unknown_address_look_alike(client, member, lang, message, forgot):
+B1_PAGE = {
+    "fr": ("Adresse e-mail ou mot de passe incorrect.", "Mot de passe oublié ?"),
+    "en": ("Incorrect email address or password.", "Forgot your password?"),
+    "ar": ("عنوان البريد الإلكتروني أو كلمة المرور غير صحيحة.", "نسيت كلمة المرور؟"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_wrong_password_and_unknown_address_look_alike(client, member, lang):
+    message, forgot = B1_PAGE[lang]
     client.get(f"/language/{lang}")
     wrong = sign_in(client, member, "not the password")
     unknown = sign_in(client, "stranger@example.org", "not the password")
@@ -96,7 +98,14 @@ def test_logout_is_post_only(client, member):
     assert client.get("/account").status_code == 302
 
 
-@pytest.mark.parametrize("lang", ["fr", "en"])
+RESET_SUBJECTS = {
+    "fr": ("RÉINITIALISER VOTRE MOT DE PASSE", "Votre mot de passe a été modifié"),
+    "en": ("RESET YOUR PASSWORD", "Your password has been changed"),
+    "ar": ("إعادة تعيين كلمة المرور", "تم تغيير كلمة المرور"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_password_reset_end_to_end(app, client, member, inbox, lang):
     other_device = app.test_client()
     sign_in(other_device, member)
@@ -106,19 +115,13 @@ def test_password_reset_end_to_end(app, client, member, inbox, lang):
     answer = submit(client, "/password/forgot", {"email": member})
     assert answer.status_code == 302 and "/check-your-mail/reset" in answer.location
     mail = inbox.last(member)
-    assert (
-        mail["Subject"]
-        == {"fr": "RÉINITIALISER VOTRE MOT DE PASSE", "en": "RESET YOUR PASSWORD"}[lang]
-    )
+    assert mail["Subject"] == RESET_SUBJECTS[lang][0]
     link = link_in(mail, "/password/reset/")
 
     done = submit(client, link, {"password": NEW_PASSWORD})
     assert done.status_code == 302 and done.location == "/login"
     notice = inbox.last(member)
-    assert (
-        notice["Subject"]
-        == {"fr": "Votre mot de passe a été modifié", "en": "Your password has been changed"}[lang]
-    )
+    assert notice["Subject"] == RESET_SUBJECTS[lang][1]
 
     # The link is dead, the other session is signed out, the old password is refused.
     assert client.get(link).status_code == 410
