@@ -1,11 +1,12 @@
 """Thin views of the account page."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
 from ..forms import ConfirmForm
+from ..limits import password_check_limits
 from ..passwords import verify_password
 from . import bp
 from .forms import ChangePasswordForm, DeleteAccountForm
@@ -34,6 +35,7 @@ def index():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+@password_check_limits
 def change_password():
     form = ChangePasswordForm()
     form.account_email = current_user.email
@@ -47,12 +49,14 @@ def change_password():
                 "success",
             )
             return redirect(url_for("account.index"))
+        g.password_failed = True
         form.current_password.errors.append(_l("This is not your current password."))
     return _page(password_form=form, status=422)
 
 
 @bp.route("/delete", methods=["POST"])
 @login_required
+@password_check_limits
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
@@ -63,5 +67,6 @@ def delete():
             session.clear()
             flash(_l("Your account has been deleted."), "success")
             return redirect(url_for("main.index"))
+        g.password_failed = True
         form.password.errors.append(_l("This is not your password."))
     return _page(delete_form=form, status=422)

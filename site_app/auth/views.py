@@ -1,13 +1,12 @@
 """Thin views: parse the form, call :mod:`site_app.accounts`, render."""
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, tokens
+from .. import accounts, limits, sign_in_links, tokens
 from ..forms import ConfirmForm, EmailForm
-from ..limits import login_failure_limits, mail_action_limits
 from ..page_cache import cached_for_anonymous
 from ..safety import safe_next
 from . import bp
@@ -21,7 +20,7 @@ def start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_failure_limits
+@limits.refuse_blocked_network
 @cached_for_anonymous
 def login():
     form = LoginForm()
@@ -31,14 +30,19 @@ def login():
             return redirect(form.next.data or url_for("account.index"))
     needs_activation = False
     if form.validate_on_submit():
-        outcome = accounts.authenticate(form.email.data, form.password.data, str(get_locale()))
+        email, locale = form.email.data, str(get_locale())
+        attempt = limits.count_password_attempt(email)  # before the check: see limits.py
+        outcome = accounts.authenticate(email, form.password.data, locale, attempt.under_attack)
+        if attempt.under_attack:
+            _protect_account(attempt, outcome, locale)
+        if outcome.ok or outcome.needs_activation:
+            attempt.succeeded()
         if outcome.ok:
             start_session(outcome.user)
             return redirect(safe_next(form.next.data) or url_for("account.index"))
-        g.login_failed = form.email.data
         needs_activation = outcome.needs_activation
     elif request.method == "POST":
-        g.login_failed = form.email.data or ""
+        limits.count_password_attempt(None)  # counts for this network only
     status = 422 if request.method == "POST" else 200
     return (
         render_template(
@@ -54,12 +58,37 @@ def login():
     )
 
 
+def _protect_account(attempt, outcome, locale):
+    """Under attack, right or wrong password get the same B3 page; only the owner's
+    mailbox receives the sign-in link."""
+    if attempt.first_alarm:
+        accounts.warn_account_targeted(attempt.email)
+    if outcome.confirm_by_mail and limits.sign_in_link_allowed(attempt.email):
+        accounts.send_sign_in_link(outcome.user, locale)
+    raise limits.Blocked("account", attempt.reset_at)
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def sign_in_link(token):
+    """GET only shows a button: mail scanners open links, they must not sign in."""
+    check = sign_in_links.check_token(token)
+    if check.problem:
+        return _link_problem(check.problem, "sign-in")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not sign_in_links.use(check.user, str(get_locale())):
+            return _link_problem("used", "sign-in")
+        start_session(check.user)
+        return redirect(url_for("account.index"))
+    return render_template("auth/sign_in_link.html", form=form, email=check.user.email)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
-@mail_action_limits
 @cached_for_anonymous
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
+        limits.count_mail_request(form.email.data)
         accounts.register(form.email.data, form.password.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="signup"))
@@ -90,10 +119,10 @@ def activate(token):
 
 
 @bp.route("/activation/resend", methods=["GET", "POST"])
-@mail_action_limits
 def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
+        limits.count_mail_request(form.email.data)
         accounts.resend_activation(form.email.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="resend"))
@@ -104,12 +133,12 @@ def resend_activation():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@mail_action_limits
 def forgot_password():
     form = EmailForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
+        limits.count_mail_request(form.email.data)
         accounts.request_password_reset(form.email.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="reset"))

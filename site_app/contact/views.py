@@ -10,7 +10,6 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from ..forms import Form, email_field
-from ..limits import mail_action_limits
 from . import messages
 
 bp = Blueprint("contact", __name__)
@@ -45,7 +44,6 @@ class ContactForm(Form):
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-@mail_action_limits
 def contact():
     form = ContactForm()
     if request.method == "GET":
