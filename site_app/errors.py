@@ -107,10 +107,7 @@ LIMIT_CAUSES = {
         "E429-IP",
         "too-many-requests",
         _l("Too many requests"),
-        _l(
-            "Many emails were asked from your connection recently. "
-            "Wait before asking again."
-        ),
+        _l("Many emails were asked from your connection recently. Wait before asking again."),
     ),
 }
 

@@ -197,3 +197,23 @@ def sign_in_link_allowed(email: str) -> bool:
     """Whether one more sign-in link may be mailed to ``email`` (its own quota, so people
     who know the password cannot spend the owner's reset quota with it)."""
     return _hit("MAIL_ACTIONS_PER_EMAIL", "sign-in-link", email)
+
+
+def contact_limits(view):
+    """The contact form's own counters (never the sign-up and reset quotas above), per
+    network and per sender, counted on every POST as before. Stand-in until the contact
+    form gets its dedicated limit (issue 11, trust-a)."""
+    from .forms import normalize_email
+
+    limited = limiter.limit(
+        lambda: current_app.config["MAIL_ACTIONS_PER_EMAIL"],
+        key_func=lambda: normalize_email(request.form.get("email", ""))[:254],
+        methods=["POST"],
+        scope="contact-from",
+    )(view)
+    return limiter.limit(
+        lambda: current_app.config["MAIL_ACTIONS_PER_IP"],
+        key_func=client_network,
+        methods=["POST"],
+        scope="contact-ip",
+    )(limited)

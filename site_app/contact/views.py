@@ -10,6 +10,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from ..forms import Form, email_field
+from ..limits import contact_limits
 from . import messages
 
 bp = Blueprint("contact", __name__)
@@ -44,6 +45,7 @@ class ContactForm(Form):
 
 
 @bp.route("/contact", methods=["GET", "POST"])
+@contact_limits
 def contact():
     form = ContactForm()
     if request.method == "GET":
