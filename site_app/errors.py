@@ -28,7 +28,7 @@ ERRORS = {
         "bad-request",
         _l("The request could not be understood"),
         _l(
-            "Something in what your browser sent was not valid. "
+            "Your browser sent a request the site could not understand. "
             "Go back, reload the page and try again."
         ),
     ),
@@ -37,23 +37,26 @@ ERRORS = {
         _l("The form has expired"),
         _l(
             "For your security, forms expire after a while or when cookies are blocked. "
-            "Reload the page and send the form again."
+            "Reload the page and submit the form again."
         ),
     ),
     404: (
         "page-not-found",
         _l("Page not found"),
-        _l("This address leads nowhere. It may have been mistyped, or the page has moved."),
+        _l("There is no page at this address. It may have been mistyped, or the page has moved."),
     ),
     405: (
         "method-not-allowed",
         _l("This action is not possible here"),
-        _l("This page cannot be used that way. Go back to the previous page and use its buttons."),
+        _l(
+            "This page can't be used that way. "
+            "Go back to the previous page and use the buttons on it."
+        ),
     ),
     413: (
         "too-large",
         _l("What you sent is too large"),
-        _l("The form you sent is larger than we accept. Shorten the text and try again."),
+        _l("The form you sent is larger than the site accepts. Shorten the text and try again."),
     ),
     429: (
         "too-many-requests",
@@ -63,12 +66,15 @@ ERRORS = {
     500: (
         "server-error",
         _l("Something went wrong on our side"),
-        _l("An unexpected error happened. Nothing you did caused it; try again in a moment."),
+        _l(
+            "An unexpected error occurred. It wasn't caused by anything you did; "
+            "try again in a moment."
+        ),
     ),
     503: (
         "unavailable",
         _l("Service temporarily unavailable"),
-        _l("The service is under maintenance or overloaded. Try again in a few minutes."),
+        _l("The service is down for maintenance or overloaded. Try again in a few minutes."),
     ),
 }
 
@@ -80,10 +86,7 @@ LIMIT_CAUSES = {
         "B2",
         "ip-blocked",
         _l("Too many attempts"),
-        _l(
-            "Too many sign-in attempts failed from your connection. "
-            "Your IP address is temporarily blocked."
-        ),
+        _l("There were too many attempts from your IP address, so it is temporarily blocked."),
     ),
     "account": (
         "B3",
@@ -97,17 +100,17 @@ LIMIT_CAUSES = {
     "mail": (
         "E429-MAIL",
         "too-many-mails",
-        _l("Too many emails asked for this address"),
+        _l("Too many emails requested for this address"),
         _l(
-            "Several emails were already asked for this address recently. "
-            "To protect its mailbox, no more are sent for now."
+            "Several emails were already requested for this address recently. "
+            "To protect its inbox, no more are sent for now."
         ),
     ),
     "mail-ip": (
         "E429-IP",
         "too-many-requests",
         _l("Too many requests"),
-        _l("Many emails were asked from your connection recently. Wait before asking again."),
+        _l("Many emails were requested from your connection recently. Wait before asking again."),
     ),
 }
 
