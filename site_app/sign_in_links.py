@@ -39,14 +39,14 @@ def check_token(token: str) -> TokenCheck:
     try:
         user_id, stamp, last_login = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
-        return TokenCheck(expired=True)
+        return TokenCheck(problem="expired")
     except (BadSignature, ValueError, TypeError):
-        return TokenCheck(invalid=True)
+        return TokenCheck(problem="invalid")
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or user.security_stamp != stamp or _last_login(user) != last_login:
-        return TokenCheck(used=True)
+        return TokenCheck(problem="used")
     if user.activated_at is None:
-        return TokenCheck(invalid=True)
+        return TokenCheck(problem="invalid")
     return TokenCheck(user=user)
 
 
