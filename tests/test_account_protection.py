@@ -5,13 +5,17 @@ addresses and their own clients, never gets in even with the right password; the
 from their own address, gets in through their own mailbox.
 """
 
+import threading
+
 import pytest
-from conftest import PASSWORD, link_in, submit
+from conftest import CSRF_RE, PASSWORD, link_in, submit
+from flask import request
 from test_limit_causes import LANGUAGES, OWNER, create_account, person, reference, sign_in
 
-from site_app import accounts
+from site_app import accounts, sign_in_links
 
 
+@pytest.mark.both_databases
 def test_strangers_cannot_lock_the_owner_out(app, inbox):
     create_account(app, inbox)
     # 20 failures from 16 addresses spend the account's limit (20 per hour).
@@ -93,3 +97,42 @@ def test_the_owner_is_warned_and_sent_the_link_in_their_language(make_app, inbox
     for mail, topic in zip(mails, ["account-protected", "sign-in-link"], strict=True):
         text = mail.get_body(preferencelist=("plain",)).get_content()
         assert f"/help/go/{topic}?lang={lang}" in text
+
+
+@pytest.mark.both_databases
+def test_a_sign_in_link_opens_one_session_even_when_used_twice_at_once(app, inbox, monkeypatch):
+    """The link is used in one conditional UPDATE: two uses that both passed the token
+    check (held at a barrier until both have) still give one sign-in."""
+    app.config["LOGIN_FAILURES_PER_ACCOUNT"] = "1 per hour"
+    create_account(app, inbox)
+    sign_in(person(app, "10.21.0.1"), OWNER, "wrong")
+    sign_in(person(app, "203.0.113.70"), OWNER, PASSWORD)
+    link = link_in(inbox.last(OWNER), "/login/link/")
+    browsers = [person(app, f"203.0.113.{71 + n}") for n in range(2)]
+    tokens = [CSRF_RE.search(browser.get(link).text)[1] for browser in browsers]
+    start = threading.Barrier(2, timeout=30)
+    statuses = []
+    checked = threading.Barrier(2, timeout=30)
+    check_token = sign_in_links.check_token
+
+    def check_then_wait(token):
+        result = check_token(token)
+        if request.method == "POST":
+            checked.wait()
+        return result
+
+    monkeypatch.setattr(sign_in_links, "check_token", check_then_wait)
+
+    def use(browser, token):
+        start.wait()
+        statuses.append(browser.post(link, data={"csrf_token": token}).status_code)
+
+    threads = [
+        threading.Thread(target=use, args=pair) for pair in zip(browsers, tokens, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [302, 410]
+    assert sorted(b.get("/account").status_code for b in browsers) == [200, 302]
