@@ -102,10 +102,13 @@ def authenticate(email: str, password: str, locale: str, by_mail: bool = False) 
     return SignIn(ok=True, user=user)
 
 
-def send_sign_in_link(user: User, locale: str) -> None:
-    """Mail ``user`` a single-use sign-in link (their password was right during an attack)."""
-    notifications.sign_in_link(user, locale)
-    _commit_and_send()
+def send_sign_in_link(email: str, locale: str) -> None:
+    """Mail the owner of ``email`` a single-use sign-in link (their password was right
+    while the account is under attack)."""
+    user = find_user(email)
+    if user is not None:
+        notifications.sign_in_link(user, locale)
+        _commit_and_send()
 
 
 def warn_account_targeted(email: str) -> None:

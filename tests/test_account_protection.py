@@ -10,9 +10,12 @@ import threading
 import pytest
 from conftest import CSRF_RE, PASSWORD, link_in, submit
 from flask import request
+from sqlalchemy import func, select
 from test_limit_causes import LANGUAGES, OWNER, create_account, person, reference, sign_in
 
 from site_app import accounts, sign_in_links
+from site_app.extensions import db
+from site_app.models import OutboxMail
 
 
 @pytest.mark.both_databases
@@ -136,3 +139,25 @@ def test_a_sign_in_link_opens_one_session_even_when_used_twice_at_once(app, inbo
         thread.join(timeout=60)
     assert sorted(statuses) == [302, 410]
     assert sorted(b.get("/account").status_code for b in browsers) == [200, 302]
+
+
+def test_under_attack_the_mails_are_written_after_the_answer(make_app, inbox):
+    """Right and wrong passwords do the same work before the B3 answer: its timing tells
+    nothing; the sign-in link is written once the answer is sent (the response closed)."""
+    app = make_app(LOGIN_FAILURES_PER_ACCOUNT="1 per hour", OUTBOX_DELIVERY="worker")
+    create_account(app, inbox)
+
+    def queued(kind):
+        with app.app_context():
+            return db.session.scalar(
+                select(func.count()).select_from(OutboxMail).where(OutboxMail.kind == kind)
+            )
+
+    sign_in(person(app, "10.22.0.1"), OWNER, "wrong").close()
+    for password, links in (("still wrong", 0), (PASSWORD, 1)):
+        answer = sign_in(person(app, "10.22.0.2"), OWNER, password)
+        assert answer.status_code == 429 and reference(answer) == "B3"
+        assert queued("sign_in_link") == 0  # nothing written before the answer
+        answer.close()
+        assert queued("sign_in_link") == links
+    assert queued("account_targeted") == 1

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, limits, sign_in_links, tokens
+from ..after_response import after_response
 from ..forms import ConfirmForm, EmailForm
 from ..page_cache import cached_for_anonymous
 from ..safety import safe_next
@@ -60,13 +61,17 @@ def login():
 
 
 def _protect_account(attempt, outcome, locale):
-    """Under attack, right or wrong password get the same B3 page; only the owner's
-    mailbox receives the sign-in link."""
-    if attempt.first_alarm:
-        accounts.warn_account_targeted(attempt.email)
-    if outcome.confirm_by_mail and limits.sign_in_link_allowed(attempt.email):
-        accounts.send_sign_in_link(outcome.user, locale)
+    """Under attack, right or wrong password get the same B3 page, in the same time: the
+    mails (the owner's warning, the sign-in link) are written after the answer."""
+    after_response(_mail_owner, attempt.email, attempt.first_alarm, outcome.confirm_by_mail, locale)
     raise limits.Blocked("account", attempt.reset_at)
+
+
+def _mail_owner(email: str, warn: bool, send_link: bool, locale: str) -> None:
+    if warn:
+        accounts.warn_account_targeted(email)
+    if send_link and limits.sign_in_link_allowed(email):
+        accounts.send_sign_in_link(email, locale)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
