@@ -77,7 +77,10 @@ class _Counters:
 
 
 def _counters() -> _Counters:
-    return current_app.extensions.setdefault("site_limits", _Counters())
+    counters = current_app.extensions.get("site_limits")
+    if counters is None:  # once per app (a MemoryStorage starts a timer thread)
+        counters = current_app.extensions["site_limits"] = _Counters()
+    return counters
 
 
 @lru_cache(maxsize=32)
