@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import limiter
 from .help.topics import help_url
-from .limits import Blocked
+from .limits import Blocked, keep_limit_page
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +159,10 @@ def error_response(status: int, reference: str | None = None, **context):
 def _blocked(error):
     """The page of a refusal: its own cause (limits.Blocked), or a Flask-Limiter limit."""
     if isinstance(error, Blocked):
+        keep_limit_page(error)
         reset, cause = error.reset_at, error.cause
         reference, topic, title, message = LIMIT_CAUSES[cause]
-        context = {"topic": topic, "title": title, "message": message, **error.context}
+        context = {"topic": topic, "title": title, "message": message}
     else:
         limit = limiter.current_limit
         reset = limit.reset_at if limit else time.time() + 60

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from limits import parse
 from limits.storage import MemoryStorage
@@ -38,11 +38,12 @@ RETRY_STORAGE_AFTER = 30
 class Blocked(TooManyRequests):
     """A refusal: ``cause`` is ``ip``, ``account``, ``mail`` or ``mail-ip`` (see errors.py)."""
 
-    def __init__(self, cause: str, reset_at: float, **context):
+    def __init__(self, cause: str, reset_at: float, shown_until: float | None = None):
         super().__init__()
         self.cause = cause
         self.reset_at = reset_at
-        self.context = context
+        #: Set when the page is shown again (see :func:`keep_limit_page`).
+        self.shown_until = shown_until
 
 
 def client_network() -> str:
@@ -162,6 +163,33 @@ def refuse_blocked_network(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+#: Seconds a limit page is shown again on GETs of the refused page (the language switch).
+KEEP_LIMIT_PAGE = 120
+
+
+def keep_limit_page(error: Blocked) -> None:
+    """Remember a refusal so that, for a short while, GETs of the refused page show it again:
+    the language switch redirects there, and the explanation must survive it. B2 needs no
+    memory: its network's counter says it on every GET of the sign-in page."""
+    if error.cause != "ip":
+        shown_until = error.shown_until or min(error.reset_at, time.time() + KEEP_LIMIT_PAGE)
+        session["limit_page"] = [request.endpoint, error.cause, error.reset_at, shown_until]
+
+
+def init_app(app: Flask) -> None:
+    """Show a kept limit page again on GETs of the refused page, for a short while."""
+
+    @app.before_request
+    def _show_kept_limit_page():
+        if request.method != "GET" or "limit_page" not in session:
+            return
+        endpoint, cause, reset_at, shown_until = session["limit_page"]
+        if time.time() >= shown_until:
+            del session["limit_page"]
+        elif endpoint == request.endpoint:
+            raise Blocked(cause, reset_at, shown_until)
 
 
 def password_check_limits(view):

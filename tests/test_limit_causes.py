@@ -160,8 +160,9 @@ def test_the_contact_form_is_never_blocked_by_mail_quotas(make_app, inbox):
     app = make_app(MAIL_ACTIONS_PER_IP="2 per hour")
     visitor = person(app, "10.9.0.1")
     for _ in range(3):
-        submit(visitor, "/password/forgot", {"email": "fran@example.org"})
-    assert submit(visitor, "/password/forgot", {"email": "fran@example.org"}).status_code == 429
+        submit(visitor, "/password/forgot", {"email": "fran@example.org"}, form_url="/signup")
+    refused = submit(visitor, "/password/forgot", {"email": "fran@example.org"}, form_url="/signup")
+    assert refused.status_code == 429
     answer = submit(
         visitor,
         "/contact",
@@ -266,3 +267,28 @@ def test_the_block_page_survives_the_language_switch(app, lang):
     assert 'name="password"' not in switched.text
     # Another network still gets the form.
     assert person(app, "10.14.0.2").get("/login").status_code == 200
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_limit_page_survives_the_language_switch(make_app, inbox, lang, time_machine):
+    """E429-MAIL and B3 too: the next GET of the refused page shows it again, in the
+    language just chosen; then (after two minutes) the form is back."""
+    time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
+    app = make_app(MAIL_ACTIONS_PER_EMAIL="1 per hour", LOGIN_FAILURES_PER_ACCOUNT="1 per hour")
+    other = [code for code in LANGUAGES if code != lang][0]
+    visitor = person(app, "10.15.0.1")
+    visitor.get(f"/language/{other}")
+    submit(visitor, "/password/forgot", {"email": OWNER})
+    assert reference(submit(visitor, "/password/forgot", {"email": OWNER})) == "E429-MAIL"
+    visitor.get("/static/css/app.css").close()  # what the browser loads with the page
+    switched = visitor.get(f"/language/{lang}?next=/password/forgot", follow_redirects=True)
+    assert switched.status_code == 429 and reference(switched) == "E429-MAIL"
+    assert f'<html lang="{lang}">' in switched.text and "Retry-After" in switched.headers
+    time_machine.move_to("2030-01-01 12:02:01+00:00", tick=False)
+    assert visitor.get("/password/forgot").status_code == 200
+
+    sign_in(person(app, "10.15.0.2"), OWNER, "wrong")
+    assert reference(sign_in(visitor, OWNER, "wrong")) == "B3"
+    switched = visitor.get(f"/language/{other}?next=/login", follow_redirects=True)
+    assert switched.status_code == 429 and reference(switched) == "B3"
+    assert f'<html lang="{other}">' in switched.text
