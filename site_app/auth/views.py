@@ -97,11 +97,11 @@ def sign_in_link(token):
     """GET only shows a button: mail scanners open links, they must not sign in."""
     check = sign_in_links.check_token(token)
     if check.problem:
-        return _link_problem(check.problem, "sign-in")
+        return _link_problem(check, "sign-in")
     form = ConfirmForm()
     if form.validate_on_submit():
         if not sign_in_links.use(check.user, str(get_locale())):
-            return _link_problem("used", "sign-in")
+            return _link_problem(tokens.TokenCheck(problem="used"), "sign-in")
         start_session(check.user)
         return redirect(url_for("account.index"))
     return render_template("auth/sign_in_link.html", form=form, email=check.user.email)
