@@ -51,7 +51,11 @@ def check_token(token: str) -> TokenCheck:
 
 
 def use(user: User, locale: str) -> bool:
-    """Record the sign-in if the link is still unused; False if another use came first."""
+    """Record the sign-in if the link is still unused; False if another use came first.
+
+    The caller commits, with the session it opens (one commit per sign-in); until then the
+    row stays locked, so a simultaneous use waits and then finds the time changed.
+    """
     seen = user.last_login_at
     now = utcnow()
     unchanged = User.last_login_at.is_(None) if seen is None else User.last_login_at == seen
@@ -61,7 +65,6 @@ def use(user: User, locale: str) -> bool:
         .values(last_login_at=now, locale=locale)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     if result.rowcount != 1:
         return False
     user.last_login_at, user.locale = now, locale
