@@ -206,7 +206,12 @@ def test_parallel_wrong_passwords_cannot_beat_the_limit(client, app):
 
 
 @pytest.mark.parametrize(
-    ("url", "field"), [("/account/password", "current_password"), ("/account/delete", "password")]
+    ("url", "field"),
+    [
+        ("/account/password", "current_password"),
+        ("/account/delete", "password"),
+        ("/account/sessions/sign-out-others", "sessions_password"),
+    ],
 )
 def test_wrong_current_passwords_on_the_account_page_are_limited(app, inbox, url, field):
     create_account(app, inbox)

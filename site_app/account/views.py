@@ -57,6 +57,7 @@ def change_password():
 
 @bp.route("/sessions/sign-out-others", methods=["POST"])
 @login_required
+@password_check_limits
 def sign_out_other_sessions():
     """End every session of the account but this one (the password is asked)."""
     form = SignOutOthersForm()
@@ -67,6 +68,7 @@ def sign_out_other_sessions():
             db.session.commit()
             flash(_l("Your other sessions are signed out."), "success")
             return redirect(url_for("account.index", _anchor="sessions"))
+        g.password_failed = True
         form.sessions_password.errors.append(_l("This is not your password."))
     return _page(sessions_form=form, status=422)
 
