@@ -16,6 +16,11 @@ BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"
 
+#: The site's own address, e.g. "https://help.example.org": every link in a mail is built
+#: from it, and requests for any other host are refused (400). Unset (development): only
+#: loopback hosts are served (127.0.0.1, localhost, [::1], any port). See site_app/hosts.py.
+PUBLIC_URL = None
+
 SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
 #: A pooled connection is checked before use (replaced if the database closed it) and
 #: recycled after 30 minutes, before firewalls and proxies drop idle ones.
