@@ -45,7 +45,8 @@ MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 WTF_CSRF_TIME_LIMIT = 4 * 3600
 
-#: Mail: with no MAIL_SERVER, mails stay in the development mailbox (/dev/mailbox).
+#: Mail goes over SMTP as soon as MAIL_SERVER is set. Without it, mails stay queued in the
+#: outbox (``flask outbox status``) until it is — or, with DEV_MAILBOX, are shown at /dev/mailbox.
 MAIL_SERVER = None
 MAIL_PORT = 25
 MAIL_USE_TLS = False
@@ -60,8 +61,9 @@ SUPPORT_EMAIL = "support@example.org"
 #: ``flask outbox deliver --watch`` delivers.
 OUTBOX_DELIVERY = "background"
 OUTBOX_MAX_DELAY = timedelta(hours=1)
-#: /dev/mailbox is served only when no MAIL_SERVER is set and this is true.
-DEV_MAILBOX = True
+#: Development only: with no MAIL_SERVER, mails are "delivered" to /dev/mailbox, which anyone
+#: reaching the site can read (reset links included). ``make run`` sets FLASK_DEV_MAILBOX=true.
+DEV_MAILBOX = False
 
 #: Where the built help center lives (``make docs``), served at /help/.
 HELP_SITE_DIR = str(PROJECT_ROOT / "site")
