@@ -87,5 +87,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+#: The contact form's own limits (never the sign-up or reset quotas): messages sent from one
+#: client address, and acknowledgements mailed to one email address.
+CONTACT_PER_IP = "10 per hour"
+CONTACT_PER_EMAIL = "5 per hour"
 #: Votes and failed-search reports from the guide, per address.
 FEEDBACK_PER_IP = "30 per hour"
