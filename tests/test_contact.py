@@ -257,3 +257,19 @@ def test_report_counts_votes_comments_and_failed_searches(client, app):
     assert "/help/en/ [en]: 1 yes, 0 no" in output
     assert "2 × 'supprimer compte' [fr]" in output
     assert "1 × 'facture' [fr]" in output
+
+
+def test_the_report_escapes_what_readers_typed(client, app):
+    """A reader's comment cannot forge report lines or send escape codes to the editor."""
+    forged = "Clair.\x1b[2J\x07\n  /help/fake/ [fr]: 999 yes, 0 no\r\u202e"
+    vote(client, 0, forged)
+    vote(app.test_client(), 1, page="/help/x\x1b]0;owned\x07/")
+    client.post(
+        "/api/search-miss", json={"query": "a\x1b[31mb\nc", "lang": "fr"}, headers=SAME_ORIGIN
+    )
+    output = app.test_cli_runner().invoke(args=["help", "report"]).output
+    assert not any(char in output for char in "\x1b\x07\r\u202e")
+    assert not any(line.startswith("  /help/fake/") for line in output.splitlines())
+    assert "Clair.\\x1b[2J\\x07\\n  /help/fake/ [fr]: 999 yes, 0 no\\r\\u202e" in output
+    assert "/help/x\\x1b]0;owned\\x07/ [fr]: 1 yes, 0 no" in output
+    assert "'a\\x1b[31mb\\nc'" in output
