@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, tokens
+from ..after_response import after_response
 from ..forms import ConfirmForm, EmailForm
 from ..limits import login_failure_limits, mail_action_limits
 from ..page_cache import cached_for_anonymous
@@ -94,7 +95,8 @@ def activate(token):
 def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
-        accounts.resend_activation(form.email.data, str(get_locale()))
+        # After the answer: only an account gets a mail, which would show in the timing.
+        after_response(accounts.resend_activation, form.email.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="resend"))
     return (
@@ -110,7 +112,7 @@ def forgot_password():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data, str(get_locale()))
+        after_response(accounts.request_password_reset, form.email.data, str(get_locale()))
         session["pending_email"] = form.email.data
         return redirect(url_for("auth.check_mailbox", reason="reset"))
     return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
