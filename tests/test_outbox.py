@@ -139,14 +139,3 @@ def test_make_run_opens_the_dev_mailbox_explicitly():
     ).stdout
     assert "FLASK_DEV_MAILBOX=true" in plan and "flask run" in plan
 
-
-def test_background_delivery_does_not_hold_the_response(make_app, inbox):
-    import time
-
-    app = make_app(OUTBOX_DELIVERY="background")
-    client = app.test_client()
-    submit(client, "/signup", {"email": "bg@example.org", "password": PASSWORD})
-    deadline = time.monotonic() + 10
-    while not inbox.to("bg@example.org") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert inbox.last("bg@example.org")["Subject"] == "VEUILLEZ ACTIVER VOTRE COMPTE"
