@@ -138,4 +138,3 @@ def test_make_run_opens_the_dev_mailbox_explicitly():
         ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60
     ).stdout
     assert "FLASK_DEV_MAILBOX=true" in plan and "flask run" in plan
-
