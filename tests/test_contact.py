@@ -34,7 +34,7 @@ def test_contact_reaches_support_and_acknowledges(client, inbox, app, lang, ack_
     assert MESSAGE in to_support.get_body(preferencelist=("plain",)).get_content()
     ack = inbox.last("reader@example.org")
     assert ack["Subject"].startswith(ack_subject) and reference in ack["Subject"]
-    topic = {"fr": "Mon adresse est bloquée", "en": "My address is blocked"}[lang]
+    topic = {"fr": "Mon adresse IP est bloquée", "en": "My IP address is blocked"}[lang]
     for part in parts(ack):
         assert reference in part and topic in part
 
