@@ -91,6 +91,16 @@ def test_a_forged_host_gets_a_400_and_the_owner_no_mail(
     assert any(owner_link in link for link in links(mail))
 
 
+def test_refused_requests_use_none_of_the_owner_quota(make_app, inbox):
+    """Refused before the limiter: forged-host requests cannot lock the owner out of resets."""
+    app = make_app(PUBLIC_URL=PUBLIC, SERVER_NAME=None, MAIL_ACTIONS_PER_EMAIL="2 per hour")
+    owner = owner_signs_up(app, inbox)  # the sign-up used one of the two
+    for _ in range(3):
+        assert attacker_posts(app, "/password/forgot", {"email": OWNER}).status_code == 400
+    assert submit(owner, "/password/forgot", {"email": OWNER}).status_code == 302
+    assert "/password/reset/" in inbox.last(OWNER).get_body(("plain",)).get_content()
+
+
 def test_the_owner_follows_a_public_link_that_works(site, inbox):
     owner = owner_signs_up(site, inbox)
     submit(owner, "/password/forgot", {"email": OWNER})
