@@ -1,21 +1,21 @@
 """The contact page: the support address, and a form that reaches support by mail.
 
-The form has limits of its own (``CONTACT_PER_IP``, ``CONTACT_PER_EMAIL``): someone blocked by
-the sign-up or reset quotas must still be able to reach support.
+The form has limits of its own (``CONTACT_PER_IP``, ``CONTACT_PER_EMAIL``, applied by
+:func:`site_app.limits.contact_limits`): someone blocked by the sign-up or reset quotas must
+still be able to reach support.
 """
 
 import re
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import limiter
-from ..forms import Form, email_field, normalize_email
+from ..forms import Form, email_field
+from ..limits import contact_limits
 from ..templating import render_form
 from . import messages
 
@@ -50,24 +50,8 @@ class ContactForm(Form):
     )
 
 
-def _sender() -> str:
-    """The address the acknowledgement goes to (empty: the per-address limit is skipped)."""
-    return normalize_email(request.form.get("email", ""))[:254]
-
-
 @bp.route("/contact", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["CONTACT_PER_IP"],
-    key_func=get_remote_address,
-    methods=["POST"],
-    scope="contact-ip",
-)
-@limiter.limit(
-    lambda: current_app.config["CONTACT_PER_EMAIL"],
-    key_func=_sender,
-    methods=["POST"],
-    scope="contact-to",
-)
+@contact_limits
 def contact():
     form = ContactForm()
     if request.method == "GET":
