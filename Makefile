@@ -56,9 +56,6 @@ run: translations docs migrate
 test: translations $(AXE)
 	$(BIN)/ruff check site_app tests overrides scripts
 	$(BIN)/python -m pytest
-	@echo "Again with PYTHONOPTIMIZE=2, the production setting (README, Production):"
-	PYTHONOPTIMIZE=2 $(BIN)/python -m pytest -q -W ignore::pytest.PytestConfigWarning \
-	  --ignore=tests/test_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check site_app tests overrides scripts

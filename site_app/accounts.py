@@ -80,7 +80,6 @@ def authenticate(email: str, password: str, locale: str) -> SignIn:
 
     On success the account remembers ``locale``, the language its owner uses now.
     """
-    _statements_commit_alone()
     user = find_user(email)
     if user is None:
         verify_password(dummy_hash(), password)  # same time as a real check
@@ -145,18 +144,6 @@ def purge_unactivated_accounts() -> int:
     )
     db.session.commit()
     return result.rowcount
-
-
-def _statements_commit_alone() -> None:
-    """Let each statement of this unit of work commit by itself (no BEGIN, no COMMIT).
-
-    For a sign-in: one SELECT, then one UPDATE (last sign-in, language, a rehashed
-    password), which is atomic on its own; a transaction around them would only add
-    two round trips to the database (bench/README.md). Inside a transaction already
-    begun (a test's shared session), nothing changes.
-    """
-    if not db.session().in_transaction():
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def _commit_and_send() -> None:

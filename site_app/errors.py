@@ -17,7 +17,7 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import limiter
-from .help_topics import help_url
+from .help.topics import help_url
 
 log = logging.getLogger(__name__)
 

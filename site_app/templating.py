@@ -3,7 +3,7 @@
 from flask import Flask, request
 from flask_babel import get_locale
 
-from .help_topics import help_url
+from .help.topics import help_url
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 

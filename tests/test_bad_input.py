@@ -1,13 +1,11 @@
 """Bad input gets a clear, localized message and changes nothing; never a 500."""
 
 import pytest
-from conftest import csrf_token, submit
+from conftest import PASSWORD, csrf_token, submit
 from sqlalchemy import func, select
 
 from site_app.extensions import db
 from site_app.models import OutboxMail, User
-
-PASSWORD = "correct horse battery staple"
 
 
 def counts(app):

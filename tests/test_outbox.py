@@ -1,13 +1,14 @@
 """The mail outbox: nothing is lost when SMTP is down; ``flask outbox deliver``."""
 
+import pytest
 from aiosmtpd.controller import Controller
-from conftest import free_port, link_in, submit
+from conftest import PASSWORD, free_port, link_in, submit
 from sqlalchemy import select
 
 from site_app.extensions import db
 from site_app.models import OutboxMail, User
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.both_databases
 
 
 def test_sign_up_while_smtp_is_down_keeps_account_and_mail(make_app, inbox):

@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from conftest import link_in, submit
+from conftest import PASSWORD, link_in, submit
 from sqlalchemy import select
 
 from site_app.extensions import db
 from site_app.models import User
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 

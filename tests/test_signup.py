@@ -3,13 +3,11 @@
 import re
 
 import pytest
-from conftest import link_in, submit
+from conftest import PASSWORD, link_in, submit
 from sqlalchemy import func, select
 
 from site_app.extensions import db
 from site_app.models import User
-
-PASSWORD = "correct horse battery staple"
 
 SUBJECTS = {
     "fr": ("VEUILLEZ ACTIVER VOTRE COMPTE", "Votre compte est créé"),
