@@ -6,6 +6,7 @@ it causes, then hands the mails to delivery.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -73,6 +74,8 @@ class SignIn:
     ok: bool
     user: User | None = None
     needs_activation: bool = False
+    #: The sign-in before this one (None the first time): the account page shows it.
+    previous_sign_in: datetime | None = None
 
 
 def authenticate(email: str, password: str, locale: str) -> SignIn:
@@ -90,10 +93,11 @@ def authenticate(email: str, password: str, locale: str) -> SignIn:
         return SignIn(ok=False, needs_activation=True)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    previous_sign_in = user.last_login_at
     user.last_login_at = utcnow()
     user.locale = locale
     db.session.commit()
-    return SignIn(ok=True, user=user)
+    return SignIn(ok=True, user=user, previous_sign_in=previous_sign_in)
 
 
 def request_password_reset(email: str, locale: str) -> None:
@@ -128,9 +132,10 @@ def set_locale(user: User, locale: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Delete ``user`` for good (the caller checked the password)."""
+    """Delete ``user`` for good (the caller checked the password), and confirm it by mail."""
+    notifications.account_deleted(user)
     db.session.delete(user)
-    db.session.commit()
+    _commit_and_send()
 
 
 def purge_unactivated_accounts() -> int:

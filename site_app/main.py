@@ -1,6 +1,17 @@
-"""The home page and the language switch (point 1)."""
+"""The home page, the icon and the language switch (point 1)."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
 from . import accounts
@@ -23,5 +34,25 @@ def set_language(code):
         abort(404)
     if current_user.is_authenticated:
         accounts.set_locale(current_user, locale)
-    response = redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    target = _without_language(safe_next(request.args.get("next")))
+    response = redirect(target or url_for("main.index"))
     return remember_locale(response, locale)
+
+
+def _without_language(target: str | None) -> str | None:
+    """``target`` without its ``lang=`` parameters, which would undo the reader's choice.
+
+    The guide links to the app with ``?lang=`` (``/signup?lang=fr``); sent back
+    there after choosing English, the reader would get French again.
+    """
+    if not target:
+        return target
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon, for browsers that ask for it without reading the page."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", max_age=86400)

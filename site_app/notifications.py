@@ -95,3 +95,16 @@ def password_changed(user: User) -> None:
         reset_link=_external("auth.forgot_password"),
         **_common(user),
     )
+
+
+def account_deleted(user: User) -> None:
+    """Confirms a deletion the owner asked for; queued in the same transaction as it."""
+    queue_mail(
+        "account_deleted",
+        user.email,
+        user.locale,
+        _l("Your account has been deleted"),
+        when=utcnow(),
+        signup_link=_external("auth.signup"),
+        **_common(user),
+    )

@@ -34,6 +34,8 @@ def login():
         outcome = accounts.authenticate(form.email.data, form.password.data, str(get_locale()))
         if outcome.ok:
             start_session(outcome.user)
+            if outcome.previous_sign_in:
+                session["previous_sign_in"] = outcome.previous_sign_in.isoformat()
             return redirect(safe_next(form.next.data) or url_for("account.index"))
         g.login_failed = form.email.data
         needs_activation = outcome.needs_activation
