@@ -473,3 +473,16 @@ def test_hreflang_links_are_absolute_and_their_sitemaps_exist(site, lang):
         for href in links.values():
             relative = href[len(root) :]
             assert (site / relative / "sitemap.xml").is_file(), href
+
+
+def test_scripts_are_deferred_and_the_bundle_is_the_theme_s(site):
+    """main.html names Material's bundle to defer it: after an upgrade, copy the new name."""
+    ours = re.search(
+        r"assets/javascripts/bundle\.\w+\.min\.js", (ROOT / "overrides" / "main.html").read_text()
+    ).group(0)
+    theirs = (THEME / "base.html").read_text(encoding="utf-8")
+    assert ours in theirs and (THEME / ours).is_file()
+    for lang in LANGUAGES:
+        html = file_of(site, url_of(page_path("troubleshooting", lang))).read_text("utf-8")
+        tags = re.findall(r"<script src=[^>]*>", html)
+        assert len(tags) >= 3 and all(" defer" in tag for tag in tags), tags
