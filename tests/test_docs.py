@@ -116,6 +116,8 @@ def test_every_page_exists_in_both_languages(site, page):
 
 def test_every_html_page_has_its_real_language(site):
     for path in site.rglob("*.html"):
+        if path.name == "translation-status.html":
+            continue  # the editors' report, in English like the editors' guide
         expected = "en" if path.relative_to(site).parts[0] == "en" else "fr"
         assert Page(path).lang == expected, path
 

@@ -65,6 +65,8 @@ def test_sign_up_activate_and_land_on_account_page(client, inbox, app, lang):
     text = mail.get_body(preferencelist=("plain",)).get_content()
     html = mail.get_body(preferencelist=("html",)).get_content()
     assert "48" in text and ("spam" in text)
+    # The deadline is written in UTC in every language (Babel's French "TU" reads oddly).
+    assert re.search(r"\b\d{1,2}:\d{2}(\s[AP]M)? UTC\b", text), text
     assert "/help/go/activation-email?lang=" + lang in text
     assert "/activate/" in html and f'lang="{lang}"' in html
 

@@ -92,7 +92,7 @@ def activate(token):
     if form.validate_on_submit():
         accounts.activate(check.user, str(get_locale()))
         start_session(check.user)
-        flash(_l("Your account is activated. Welcome!"), "success")
+        flash(_l("Your account is now active. Welcome!"), "success")
         return redirect(url_for("account.index"))
     return render_template("auth/activate.html", form=form, email=check.user.email)
 
@@ -145,7 +145,7 @@ def logout():
         abort(400)
     logout_user()
     session.clear()
-    flash(_l("You are signed out."), "success")
+    flash(_l("You have been signed out."), "success")
     return redirect(url_for("main.index"))
 
 
