@@ -488,3 +488,15 @@ def test_scripts_are_deferred_and_the_bundle_is_the_theme_s(site):
         html = file_of(site, url_of(page_path("troubleshooting", lang))).read_text("utf-8")
         tags = re.findall(r"<script src=[^>]*>", html)
         assert len(tags) >= 3 and all(" defer" in tag for tag in tags), tags
+
+
+def test_every_guide_page_has_a_description_in_its_language(site):
+    descriptions = {}
+    for lang in LANGUAGES:
+        prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+        for page in [*(page_path(name, lang) for name in PAGES), f"{prefix}404.html"]:
+            html = file_of(site, url_of(page)).read_text(encoding="utf-8")
+            found = re.search(r'<meta name="description" content="([^"]{30,})">', html)
+            assert found, page
+            descriptions.setdefault(page.removeprefix(prefix), set()).add(found.group(1))
+    assert all(len(texts) == len(LANGUAGES) for texts in descriptions.values()), descriptions
