@@ -21,3 +21,9 @@ class ResetPasswordForm(Form):
     """``account_email`` is set by the view so the rules can compare against it."""
 
     password = new_password_field(_l("New password"))
+
+
+class ActivateWithPasswordForm(Form):
+    """Activation from a browser that did not sign up: the password chosen at sign-up."""
+
+    password = current_password_field(_l("The password you chose when signing up"))
