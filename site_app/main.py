@@ -43,12 +43,17 @@ def _without_language(target: str | None) -> str | None:
     """``target`` without its ``lang=`` parameters, which would undo the reader's choice.
 
     The guide links to the app with ``?lang=`` (``/signup?lang=fr``); sent back
-    there after choosing English, the reader would get French again.
+    there after choosing English, the reader would get French again. The page
+    reached after signing in (``/login?next=/account?lang=fr``) is cleaned too.
     """
     if not target:
         return target
     parts = urlsplit(target)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    query = [
+        (key, _without_language(value) if key == "next" else value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key != "lang"
+    ]
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 

@@ -56,6 +56,17 @@ def test_the_switch_keeps_the_other_parameters(client):
     assert answer.location == "/password/forgot?email=a%40example.org"
 
 
+def test_the_switch_also_cleans_the_page_after_sign_in(client):
+    """The guide's « Mon compte » (/account?lang=fr) sends a signed-out reader to
+    /login?next=/account?lang=fr: choosing English there must hold after signing in."""
+    login = client.get("/account?lang=fr", follow_redirects=True)
+    assert login.request.path == "/login" and '<html lang="fr"' in login.text
+
+    answer = client.get(switch_link(login.text, "en"))
+
+    assert answer.location == "/login?next=%2Faccount"
+
+
 @pytest.mark.parametrize(
     ("url", "cookie", "browser", "expected"),
     [
