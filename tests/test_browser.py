@@ -417,3 +417,17 @@ def test_a_refused_account_deletion_shows_its_error_in_view(live, open_page):
     error = page.locator("#password-error")
     expect(error).to_be_in_viewport()
     assert page.evaluate("document.activeElement.id") == "password"
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_the_block_page_survives_the_language_switch(live, open_page, lang):
+    """Issue 13: switching language on the B2 page keeps the block and its explanation."""
+    page = open_page(OTHER[lang])
+    page.goto(live.url("/login"))
+    support.fail_until_blocked(page, live, "nobody@example.org")
+    expect_language(page, OTHER[lang])
+    page.locator(f'[data-help-point="1"] a[lang="{lang}"]').click()
+    page.wait_for_selector(f'html[lang="{lang}"]')
+    assert page.locator(support.STEP_SELECTORS["B2"]).count() == 1
+    assert page.locator("[data-countdown-until]").count() == 1
+    assert page.locator("#password").count() == 0
