@@ -14,7 +14,10 @@ language from inside its own ``on_post_build``. This hook works with that order:
 * one localized ``404.html`` and one ``sitemap.xml`` (with ``hreflang`` alternates) per
   language;
 * the guide's own strings (``extra: ui:`` of each language) have the same keys in
-  every language.
+  every language; every page exists in every language (``fallback_to_default`` is off),
+  and files without a language suffix (the screenshots) are given to every language.
+
+The per-language files are written by ``site_files.py``, beside this hook.
 
 Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests).
 """
@@ -22,13 +25,13 @@ Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests).
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 import os
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import site_files  # overrides/hooks/site_files.py (MkDocs puts a hook's folder on sys.path)
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -95,17 +98,13 @@ def _page_name(src_uri: str, languages) -> str:
     return name
 
 
-def _language_prefix(lang: str, default: str) -> str:
-    return "" if lang == default else f"{lang}/"
-
-
 def _rebase_config_script(html: str, lang: str, default: str) -> str:
     """Point Material's JS (``__config.base``) at the language root.
 
     The search worker loads ``<base>/search/search_index.json`` and resolves
     result locations against the same base, so English pages must use ``en/``.
     """
-    prefix = _language_prefix(lang, default)
+    prefix = site_files.language_prefix(lang, default)
     if not prefix:
         return html
 
@@ -291,56 +290,11 @@ def on_post_build(config, **kwargs):
         return  # an inner language build: the outer one finishes the job
     site = Path(config.site_dir)
     default = i18n.default_language
-    _write_not_found_pages(site, default)
-    _write_sitemaps(site, default)
-    _split_search_index(site, i18n.build_languages, default)
+    site_files.write_per_language(site, "404.html", _state.not_found_pages, default)
+    site_files.write_sitemaps(site, _state.sitemaps, _state.pages, default)
+    site_files.split_search_index(site, i18n.build_languages, default)
     topics = {lang: _state.topics.get(lang, {}) for lang in i18n.build_languages}
     (site / "topics.json").write_text(
         json.dumps(topics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     log.info("Wrote topics.json (%d topics)", len(topics.get(default, {})))
-
-
-def _write_not_found_pages(site: Path, default: str) -> None:
-    for lang, html in _state.not_found_pages.items():
-        target = site / _language_prefix(lang, default) / "404.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-
-
-def _write_sitemaps(site: Path, default: str) -> None:
-    """Each language's ``sitemap.xml`` at its root, and beside each of its pages.
-
-    Material's language selector fetches ``sitemap.xml`` beside every
-    ``<link rel="alternate">`` of the page, which are the page's translations
-    (not the language roots it expects): without a copy there, every page
-    logs a 404 in the reader's console.
-    """
-    for lang, xml in _state.sitemaps.items():
-        root = site / _language_prefix(lang, default)
-        folders = {root} | {site / url for url in _state.pages.get(lang, []) if url.endswith("/")}
-        for folder in folders:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "sitemap.xml").write_text(xml, encoding="utf-8")
-        (root / "sitemap.xml.gz").write_bytes(gzip.compress(xml.encode("utf-8"), mtime=0))
-
-
-def _split_search_index(site: Path, languages: list[str], default: str) -> None:
-    """Write one search index per language, with locations relative to its root."""
-    path = site / "search" / "search_index.json"
-    if not path.exists():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    prefixes = {lang: _language_prefix(lang, default) for lang in languages if lang != default}
-    per_language: dict[str, list] = {lang: [] for lang in languages}
-    for doc in index.get("docs", []):
-        location = doc["location"]
-        lang = next((lg for lg, p in prefixes.items() if location.startswith(p)), default)
-        prefix = _language_prefix(lang, default)
-        per_language[lang].append(dict(doc, location=location[len(prefix) :]))
-    for lang, docs in per_language.items():
-        target = site / _language_prefix(lang, default) / "search" / "search_index.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = dict(index, docs=docs)
-        data["config"] = dict(index.get("config", {}), lang=[lang])
-        target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
