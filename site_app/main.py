@@ -1,4 +1,5 @@
-"""The home page, the icon and the language switch (point 1)."""
+"""The home page, the language switch (point 1), and the icon and robots.txt browsers and
+search engines ask for."""
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -15,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from . import accounts
+from .hosts import public_base_url
 from .i18n import remember_locale, supported
 from .safety import safe_next
 
@@ -61,3 +63,16 @@ def _without_language(target: str | None) -> str | None:
 def favicon():
     """The site's icon, for browsers that ask for it without reading the page."""
     return send_from_directory(current_app.static_folder, "favicon.svg", max_age=86400)
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Where search engines find the guide's sitemaps (one per language, with its translations)."""
+    base = public_base_url()
+    languages = current_app.config["LANGUAGES"]
+    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /dev/", ""]
+    lines += [
+        f"Sitemap: {base}/help/{'' if code == languages[0] else code + '/'}sitemap.xml"
+        for code in languages
+    ]
+    return "\n".join(lines) + "\n", {"Content-Type": "text/plain; charset=utf-8"}

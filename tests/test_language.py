@@ -115,3 +115,19 @@ def test_the_icon_is_served_where_browsers_look_for_it(client):
         assert answer.status_code == 200
         assert answer.mimetype == "image/svg+xml"
         assert answer.data.startswith(b"<svg")
+
+
+def test_robots_txt_names_every_language_s_sitemap(make_app):
+    client = make_app(PUBLIC_URL="https://help.example.org").test_client()
+    answer = client.get("/robots.txt", base_url="https://help.example.org")
+    assert answer.status_code == 200 and answer.mimetype == "text/plain"
+    sitemaps = [
+        line.split(" ", 1)[1] for line in answer.text.splitlines() if line.startswith("Sitemap:")
+    ]
+    assert sitemaps == [
+        f"https://help.example.org{guide_home(code)}sitemap.xml" for code in LANGUAGES
+    ]
+    for url in sitemaps:
+        path = url.removeprefix("https://help.example.org")
+        with client.get(path, base_url="https://help.example.org") as sitemap:
+            assert sitemap.status_code == 200 and b"<urlset" in sitemap.data
