@@ -80,6 +80,7 @@ def test_a_wrong_password_under_attack_sends_no_link(app, inbox):
 SUBJECTS = {
     "fr": ["Quelqu'un essaie de se connecter à votre compte", "Votre lien de connexion"],
     "en": ["Someone is trying to sign in to your account", "Your sign-in link"],
+    "ar": ["هناك من يحاول تسجيل الدخول إلى حسابك", "رابط تسجيل الدخول"],
 }
 
 
