@@ -9,10 +9,13 @@ language from inside its own ``on_post_build``. This hook works with that order:
 * absolute links to the account app (``/login`` …, listed in ``extra.app_links``)
   pass ``--strict`` validation, every other absolute link still fails it;
 * the language switcher links are made relative, so the site works under any prefix;
-* search: one index per language (``search/`` and ``en/search/``);
+* search: one index per language (``search/`` and ``en/search/``), prepared for readers
+  by ``help_search.py`` (elisions, accents, stems, stop words, synonyms, and each topic's
+  references and keywords from the registry);
 * one localized ``404.html`` per language.
 
-Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests).
+Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests), and
+``HELP_SEARCH_PLAIN=1`` to keep the theme's own search index (``bench/search_quality.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import help_search
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
@@ -66,8 +70,13 @@ def _registry_path(config) -> Path:
     return Path(path) if path else Path(config.docs_dir) / "topics.yml"
 
 
-def load_registry(config) -> dict[str, str]:
-    """Read the topic registry: ``topic-id: short description``."""
+def load_registry(config) -> dict[str, dict]:
+    """Read the topic registry (format in ``docs/topics.yml``).
+
+    Each topic is ``topic-id: short description``, or a mapping with ``description``,
+    optional ``references`` (what the app prints: B1, E404 …) and optional ``keywords``
+    per language (words readers type for it). Returned as mappings with all three keys.
+    """
     path = _registry_path(config)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -75,7 +84,42 @@ def load_registry(config) -> dict[str, str]:
         raise PluginError(f"help topics: cannot read the registry {path}: {error}") from error
     if not isinstance(data, dict) or not data:
         raise PluginError(f"help topics: {path} must map each topic id to a description")
-    return {str(topic): str(text) for topic, text in data.items()}
+    registry: dict[str, dict] = {}
+    owners: dict[str, str] = {}
+    for topic, entry in data.items():
+        entry = {"description": entry} if isinstance(entry, str) else entry
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("description"), str)
+            or set(entry) - {"description", "references", "keywords"}
+            or not isinstance(entry.get("references") or [], list)
+            or not isinstance(entry.get("keywords") or {}, dict)
+        ):
+            raise PluginError(
+                f"help topics: '{topic}' in {path.name} needs a description, and may have "
+                "references (a list) and keywords (per language)"
+            )
+        references = [str(ref) for ref in entry.get("references") or []]
+        for ref in references:
+            if ref.upper() in owners:
+                raise PluginError(
+                    f"help topics: reference {ref} belongs to '{owners[ref.upper()]}' "
+                    f"and '{topic}' in {path.name}"
+                )
+            owners[ref.upper()] = str(topic)
+        keywords = {
+            str(lang): words if isinstance(words, list) else str(words).split(",")
+            for lang, words in (entry.get("keywords") or {}).items()
+        }
+        registry[str(topic)] = {
+            "description": entry["description"],
+            "references": references,
+            "keywords": {
+                lang: [str(w).strip() for w in ws if str(w).strip()]
+                for lang, ws in keywords.items()
+            },
+        }
+    return registry
 
 
 def _language_prefix(lang: str, default: str) -> str:
@@ -223,6 +267,8 @@ def on_post_build(config, **kwargs):
     default = i18n.default_language
     _write_not_found_pages(site, default)
     _split_search_index(site, i18n.build_languages, default)
+    if not os.environ.get("HELP_SEARCH_PLAIN"):
+        _prepare_search_indexes(config, site, i18n.build_languages, default)
     topics = {lang: _state.topics.get(lang, {}) for lang in i18n.build_languages}
     (site / "topics.json").write_text(
         json.dumps(topics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -256,3 +302,28 @@ def _split_search_index(site: Path, languages: list[str], default: str) -> None:
         data = dict(index, docs=docs)
         data["config"] = dict(index.get("config", {}), lang=[lang])
         target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _prepare_search_indexes(config, site: Path, languages: list[str], default: str) -> None:
+    """Make each language's index understand its readers (see ``help_search.py``)."""
+    registry = load_registry(config)
+    unknown = {lang for t in registry.values() for lang in t["keywords"]} - set(languages)
+    if unknown:
+        raise PluginError(
+            f"help topics: keywords for unknown language(s) {', '.join(sorted(unknown))} "
+            f"in {_registry_path(config).name} (languages: {', '.join(languages)})"
+        )
+    search_dir = Path(config.docs_dir) / "search"
+    for lang in languages:
+        path = site / _language_prefix(lang, default) / "search" / "search_index.json"
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        language = help_search.language(lang, data["config"]["separator"], config.docs_dir)
+        rules = help_search.load_synonyms(search_dir / f"synonyms.{lang}.yml")
+        topics = {
+            topic: (entry["references"], entry["keywords"].get(lang, []))
+            for topic, entry in registry.items()
+        }
+        data = help_search.prepare_index(data, language, rules, topics)
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
