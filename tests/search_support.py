@@ -67,6 +67,11 @@ def load_queries(languages) -> list[Query]:
     return written + reference_queries(languages)
 
 
+def heading_ids(html: str) -> list[str]:
+    """The ids of the headings of a built page."""
+    return re.findall(r"<h[1-6][^>]*\sid=\"([^\"]+)\"", html)
+
+
 def answer_of(href: str) -> str:
     """The heading id a result links to (``page/#id?h=…`` or ``page/?h=…#id``)."""
     fragment = href.partition("#")[2]

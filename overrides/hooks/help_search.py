@@ -97,7 +97,8 @@ class Language:
         if self.elisions:
             parts.append(f"(?<![{WORD}])(?:{_alternatives(self.elisions)})[{APOSTROPHES}]")
         if self.stop_words:
-            parts.append(f"(?<![{WORD}])(?:{_alternatives(self.stop_words)})(?![{WORD}])")
+            stop_words = {*self.stop_words, *map(fold, self.stop_words)}
+            parts.append(f"(?<![{WORD}])(?:{_alternatives(stop_words)})(?![{WORD}])")
         self._whole_words = re.compile("|".join([*parts, self.base_separator]))
         if self.endings:
             endings = {*self.endings, *map(fold, self.endings)}
