@@ -180,6 +180,7 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
         references, keywords = topics.get(fragment, ((), ()))
         topic = {w for phrase in [*references, *keywords] for w in lang.whole_words(phrase)}
         topic |= {m[1] for ref in references if (m := STATUS_IN_REFERENCE.match(ref))}
+        # Topic keywords are the editors' exact intent: no synonyms added to them.
         extra = {"topic": topic}
         for name, shown in (("keywords", doc["title"]), ("terms", doc["text"])):
             visible = set(lang.words(shown))
