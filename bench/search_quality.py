@@ -47,14 +47,30 @@ def build(variant: str, site: Path) -> Path:
     if variant == "default":
         text = config_file.read_text(encoding="utf-8")
         config = yaml.safe_load(text)
-        config["plugins"] = ["search" if isinstance(p, dict) and "search" in p else p for p in config["plugins"]]
+        config["plugins"] = [
+            "search" if isinstance(p, dict) and "search" in p else p for p in config["plugins"]
+        ]
         plain = ROOT / "mkdocs.search-default.yml"  # beside mkdocs.yml: same relative paths
         plain.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         config_file, env["HELP_SEARCH_PLAIN"] = plain, "1"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(site)],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "-q",
+                "-f",
+                str(config_file),
+                "-d",
+                str(site),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     finally:
         if plain:
@@ -85,8 +101,7 @@ def main() -> None:
     variants = [args.only] if args.only else ["guide", "default"]
     with tempfile.TemporaryDirectory() as tmp:
         figures = {v: run(v, Path(tmp), langs, args.verbose) for v in variants}
-    print("\n| language | queries | " + " | ".join(
-        f"{v}: first / top 3" for v in variants) + " |")
+    print("\n| language | queries | " + " | ".join(f"{v}: first / top 3" for v in variants) + " |")
     print("|---|---|" + "---|" * len(variants))
     for lang in langs:
         total = figures[variants[0]][lang][2]

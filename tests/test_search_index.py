@@ -161,7 +161,9 @@ def test_a_language_without_settings_still_gets_folding_and_synonyms(tmp_path):
     assert doc["keywords"] == "senha"  # the title's words are indexed already
     assert "acao" in doc["terms"].split()
     assert set(doc["topic"].split()) == {"e1", "chave"}
-    unknown = help_search.prepare_index(data, help_search.language("xx", "-", str(tmp_path)), [], {})
+    unknown = help_search.prepare_index(
+        data, help_search.language("xx", "-", str(tmp_path)), [], {}
+    )
     assert unknown["config"]["lang"] == ["en"]  # no lunr support: the default tokenizer
 
 
