@@ -3,9 +3,10 @@
 mkdocs-static-i18n builds the default language (French) first, then every other
 language from inside its own ``on_post_build``. This hook works with that order:
 
-* help topics: every id listed in ``docs/topics.yml`` must be an explicit heading
-  id (``## Title { #topic-id }``) in a page of *each* language, otherwise the build
-  fails; the resulting map is written to ``site/topics.json`` for the account app;
+* help topics: every id listed in ``docs/topics.yml`` (read by ``topic_registry.py``)
+  must be an explicit heading id (``## Title { #topic-id }``) in a page of *each*
+  language, otherwise the build fails; the resulting map is written to
+  ``site/topics.json`` for the account app;
 * absolute links to the account app (``/login`` …, listed in ``extra.app_links``)
   pass ``--strict`` validation, every other absolute link still fails it;
 * the language switcher links are made relative, so the site works under any prefix;
@@ -14,8 +15,7 @@ language from inside its own ``on_post_build``. This hook works with that order:
   references and keywords from the registry);
 * one localized ``404.html`` per language.
 
-Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests), and
-``HELP_SEARCH_PLAIN=1`` to keep the theme's own search index (``bench/search_quality.py``).
+Set ``HELP_SEARCH_PLAIN=1`` to keep the theme's own search index (``bench/search_quality.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import help_search
-import yaml
+import topic_registry
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -63,63 +63,6 @@ def _i18n(config):
     if plugin is None:
         raise PluginError("help_center hook: the i18n plugin is not configured")
     return plugin
-
-
-def _registry_path(config) -> Path:
-    path = os.environ.get("HELP_TOPICS_FILE")
-    return Path(path) if path else Path(config.docs_dir) / "topics.yml"
-
-
-def load_registry(config) -> dict[str, dict]:
-    """Read the topic registry (format in ``docs/topics.yml``).
-
-    Each topic is ``topic-id: short description``, or a mapping with ``description``,
-    optional ``references`` (what the app prints: B1, E404 …) and optional ``keywords``
-    per language (words readers type for it). Returned as mappings with all three keys.
-    """
-    path = _registry_path(config)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PluginError(f"help topics: cannot read the registry {path}: {error}") from error
-    if not isinstance(data, dict) or not data:
-        raise PluginError(f"help topics: {path} must map each topic id to a description")
-    registry: dict[str, dict] = {}
-    owners: dict[str, str] = {}
-    for topic, entry in data.items():
-        entry = {"description": entry} if isinstance(entry, str) else entry
-        if (
-            not isinstance(entry, dict)
-            or not isinstance(entry.get("description"), str)
-            or set(entry) - {"description", "references", "keywords"}
-            or not isinstance(entry.get("references") or [], list)
-            or not isinstance(entry.get("keywords") or {}, dict)
-        ):
-            raise PluginError(
-                f"help topics: '{topic}' in {path.name} needs a description, and may have "
-                "references (a list) and keywords (per language)"
-            )
-        references = [str(ref) for ref in entry.get("references") or []]
-        for ref in references:
-            if ref.upper() in owners:
-                raise PluginError(
-                    f"help topics: reference {ref} belongs to '{owners[ref.upper()]}' "
-                    f"and '{topic}' in {path.name}"
-                )
-            owners[ref.upper()] = str(topic)
-        keywords = {
-            str(lang): words if isinstance(words, list) else str(words).split(",")
-            for lang, words in (entry.get("keywords") or {}).items()
-        }
-        registry[str(topic)] = {
-            "description": entry["description"],
-            "references": references,
-            "keywords": {
-                lang: [str(w).strip() for w in ws if str(w).strip()]
-                for lang, ws in keywords.items()
-            },
-        }
-    return registry
 
 
 def _language_prefix(lang: str, default: str) -> str:
@@ -159,7 +102,7 @@ def on_nav(nav, config, files, **kwargs):
     """Check that every registered topic is an explicit heading id in this language."""
     i18n = _i18n(config)
     lang = i18n.current_language
-    registry = load_registry(config)
+    registry = topic_registry.load(config)
     found: dict[str, str] = {}
     untranslated = [
         file.src_uri
@@ -186,8 +129,8 @@ def on_nav(nav, config, files, **kwargs):
         raise PluginError(
             f"help topic{'s' if len(missing) > 1 else ''} missing in language '{lang}': "
             + ", ".join(f"'{topic}'" for topic in missing)
-            + f" (registered in {_registry_path(config).name}; add '{{ #{missing[0]} }}' "
-            "to a heading of that language)"
+            + f" (registered in {topic_registry.registry_path(config).name}; "
+            f"add '{{ #{missing[0]} }}' to a heading of that language)"
         )
     _state.topics[lang] = found
     return nav
@@ -306,12 +249,12 @@ def _split_search_index(site: Path, languages: list[str], default: str) -> None:
 
 def _prepare_search_indexes(config, site: Path, languages: list[str], default: str) -> None:
     """Make each language's index understand its readers (see ``help_search.py``)."""
-    registry = load_registry(config)
+    registry = topic_registry.load(config)
     unknown = {lang for t in registry.values() for lang in t["keywords"]} - set(languages)
     if unknown:
         raise PluginError(
             f"help topics: keywords for unknown language(s) {', '.join(sorted(unknown))} "
-            f"in {_registry_path(config).name} (languages: {', '.join(languages)})"
+            f"in {topic_registry.registry_path(config).name} (languages: {', '.join(languages)})"
         )
     search_dir = Path(config.docs_dir) / "search"
     for lang in languages:
