@@ -16,24 +16,20 @@ from .models import User
 
 ACTIVATE = "activate"
 RESET_PASSWORD = "reset-password"
+#: What can be wrong with a link; each has its page and help topic ``link-<problem>``.
+PROBLEMS = ("expired", "invalid", "used")
 
 
 @dataclass(frozen=True)
 class TokenCheck:
-    """The outcome of checking a token: exactly one of the flags is true, or ``user`` is set."""
+    """The outcome of checking a token: ``user`` when good, else what is wrong with it.
+
+    ``problem`` is ``"expired"``, ``"invalid"`` (tampered, truncated) or ``"used"`` (the
+    account changed since: used, replaced, password changed, account gone).
+    """
 
     user: User | None = None
-    expired: bool = False
-    invalid: bool = False
-    used: bool = False
-
-    @property
-    def problem(self) -> str | None:
-        """``"expired"``, ``"invalid"``, ``"used"`` or ``None`` when the token is good."""
-        for name in ("expired", "invalid", "used"):
-            if getattr(self, name):
-                return name
-        return None
+    problem: str | None = None
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -51,15 +47,15 @@ def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
     try:
         user_id, stamp = serializer.loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        return TokenCheck(expired=True)
+        return TokenCheck(problem="expired")
     except (BadSignature, ValueError, TypeError):
-        return TokenCheck(invalid=True)
+        return TokenCheck(problem="invalid")
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None:
         # The account is gone (deleted, or purged because never activated).
-        return TokenCheck(used=True)
+        return TokenCheck(problem="used")
     if user.security_stamp != stamp:
-        return TokenCheck(used=True)
+        return TokenCheck(problem="used")
     if purpose == ACTIVATE and user.activated_at is not None:
-        return TokenCheck(used=True)
+        return TokenCheck(problem="used")
     return TokenCheck(user=user)

@@ -22,7 +22,7 @@ def counts(app):
         ("", PASSWORD, "Enter your email address."),
         ("not-an-address", PASSWORD, "Enter a valid email address"),
         ("a@b", PASSWORD, "Enter a valid email address"),
-        ("x" * 300 + "@example.org", PASSWORD, "This address is too long."),
+        ("x" * 300 + "@example.org", PASSWORD, "This email address is too long."),
         ("zoé@example.org", PASSWORD, "Use only unaccented letters"),
         ("zoe\u202e@example.org", PASSWORD, "Use only unaccented letters"),
         ("zoe@exa\u202emple.org", PASSWORD, "Enter a valid email address"),

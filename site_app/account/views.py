@@ -43,7 +43,7 @@ def change_password():
             accounts.set_password(user, form.new_password.data)
             login_user(user)  # this session follows the new stamp; all others end
             flash(
-                _l("Your password has been changed. Your other sessions are signed out."),
+                _l("Your password has been changed, and your other sessions have been signed out."),
                 "success",
             )
             return redirect(url_for("account.index"))

@@ -10,6 +10,7 @@ from ..forms import ConfirmForm, EmailForm
 from ..limits import login_failure_limits, mail_action_limits
 from ..page_cache import cached_for_anonymous
 from ..safety import safe_next
+from ..templating import render_form
 from . import bp
 from .forms import LoginForm, ResetPasswordForm, SignupForm
 
@@ -61,9 +62,14 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         accounts.register(form.email.data, form.password.data, str(get_locale()))
-        session["pending_email"] = form.email.data
-        return redirect(url_for("auth.check_mailbox", reason="signup"))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+        return _check_your_mailbox(form.email.data, "signup")
+    return render_form("auth/signup.html", form)
+
+
+def _check_your_mailbox(email: str, reason: str):
+    """Send the person to "check your mailbox", which names the address they typed."""
+    session["pending_email"] = email
+    return redirect(url_for("auth.check_mailbox", reason=reason))
 
 
 @bp.route("/check-your-mail/<any(signup, resend, reset):reason>")
@@ -84,7 +90,7 @@ def activate(token):
     if form.validate_on_submit():
         accounts.activate(check.user, str(get_locale()))
         start_session(check.user)
-        flash(_l("Your account is activated. Welcome!"), "success")
+        flash(_l("Your account is now active. Welcome!"), "success")
         return redirect(url_for("account.index"))
     return render_template("auth/activate.html", form=form, email=check.user.email)
 
@@ -95,12 +101,8 @@ def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
         accounts.resend_activation(form.email.data, str(get_locale()))
-        session["pending_email"] = form.email.data
-        return redirect(url_for("auth.check_mailbox", reason="resend"))
-    return (
-        render_template("auth/resend_activation.html", form=form),
-        422 if form.errors else 200,
-    )
+        return _check_your_mailbox(form.email.data, "resend")
+    return render_form("auth/resend_activation.html", form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -111,9 +113,8 @@ def forgot_password():
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data, str(get_locale()))
-        session["pending_email"] = form.email.data
-        return redirect(url_for("auth.check_mailbox", reason="reset"))
-    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+        return _check_your_mailbox(form.email.data, "reset")
+    return render_form("auth/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -131,10 +132,7 @@ def reset_password(token):
         session.clear()
         flash(_l("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.login"))
-    return (
-        render_template("auth/reset_password.html", form=form, email=check.user.email),
-        422 if form.errors else 200,
-    )
+    return render_form("auth/reset_password.html", form, email=check.user.email)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -145,7 +143,7 @@ def logout():
         abort(400)
     logout_user()
     session.clear()
-    flash(_l("You are signed out."), "success")
+    flash(_l("You have been signed out."), "success")
     return redirect(url_for("main.index"))
 
 
