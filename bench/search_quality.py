@@ -25,19 +25,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 import browser_support as support  # noqa: E402
 import search_support as measure  # noqa: E402
 
-HOMES = {"fr": "/help/", "en": "/help/en/"}
-
-
-def languages() -> list[str]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    return [lang["locale"] for lang in i18n["languages"] if lang.get("build", True)]
-
-
-def homes(langs) -> dict[str, str]:
-    default = languages()[0]
-    return {lang: "/help/" if lang == default else f"/help/{lang}/" for lang in langs}
-
 
 def build(variant: str, site: Path) -> Path:
     """Build the guide; ``default`` drops the search options and the index preparation."""
@@ -84,7 +71,7 @@ def run(variant: str, workdir: Path, langs, verbose: bool) -> dict:
     site = build(variant, workdir / f"site-{variant}")
     queries = measure.load_queries(langs)
     with support.LiveApp(site, workdir / f"app-{variant}") as live, support.chromium() as browser:
-        results = measure.measure(browser, live.base_url, queries, homes(langs))
+        results = measure.measure(browser, live.base_url, queries, measure.home_paths())
     if verbose:
         print(f"--- {variant}: not first")
         print("\n".join(measure.failures(results)) or "(none)")
@@ -97,7 +84,7 @@ def main() -> None:
     parser.add_argument("--lang", action="append", help="one language (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
-    langs = args.lang or languages()
+    langs = args.lang or measure.configured_languages()
     variants = [args.only] if args.only else ["guide", "default"]
     with tempfile.TemporaryDirectory() as tmp:
         figures = {v: run(v, Path(tmp), langs, args.verbose) for v in variants}

@@ -39,6 +39,27 @@ READ_RESULTS_JS = """
 """
 
 
+def configured_languages() -> list[str]:
+    """The languages of the i18n plugin in ``mkdocs.yml``, default first (never hard-coded)."""
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml may hold ``!!python/name:`` tags: read them as nothing."""
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    languages = sorted(i18n["languages"], key=lambda lang: not lang.get("default"))
+    return [lang["locale"] for lang in languages if lang.get("build", True)]
+
+
+def home_paths() -> dict[str, str]:
+    """Each language's guide home in the app: the default at /help/, others below it."""
+    return {
+        lang: "/help/" if n == 0 else f"/help/{lang}/"
+        for n, lang in enumerate(configured_languages())
+    }
+
+
 @dataclass
 class Query:
     lang: str

@@ -20,9 +20,10 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 
 import help_search  # noqa: E402
+import search_support  # noqa: E402
 
-LANGUAGES = ("fr", "en")
-ROOTS = {"fr": "", "en": "en/"}
+LANGUAGES = search_support.configured_languages()
+ROOTS = {lang: path.removeprefix("/help/") for lang, path in search_support.home_paths().items()}
 FIELDS = ("title", "text", "keywords", "topic", "terms")
 
 
