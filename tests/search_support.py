@@ -99,21 +99,36 @@ def answer_of(href: str) -> str:
     return re.split(r"[?&]", fragment)[0]
 
 
+#: Counts the theme's answers: it rewrites the result count line after each search.
+COUNT_ANSWERS_JS = """
+() => {
+  if (window.__searchAnswers !== undefined) { return; }
+  window.__searchAnswers = 0;
+  new MutationObserver(records => { window.__searchAnswers += records.length; })
+    .observe(document.querySelector(".md-search-result__meta"), {childList: true});
+}
+"""
+
+
 def search(page, query: str) -> list[str]:
-    """Type ``query`` into the open search box; the results' links, best first."""
+    """Type ``query`` into the open search box; the results' links, in reading order."""
     box = page.locator(".md-search__input")
+    page.evaluate(COUNT_ANSWERS_JS)
     box.fill("")
     box.press_sequentially(query, delay=5)
-    # The worker answers each key stroke; read once the list stays the same.
+    # The theme searches on "keyup"; letters outside the US layout (é, ’) are typed without
+    # one: a last key stroke that changes nothing makes it read the whole query.
+    box.press("End")
+    # Read once neither the count of answers nor the list has changed for 300 ms.
     last, stable = None, 0
     for _ in range(100):
         page.wait_for_timeout(60)
-        found = page.evaluate(READ_RESULTS_JS)
-        stable = stable + 1 if found == last else 0
-        last = found
-        if stable >= 3:
+        state = page.evaluate(f"() => [window.__searchAnswers, ({READ_RESULTS_JS})()]")
+        stable = stable + 1 if state == last else 0
+        last = state
+        if stable >= 5:
             break
-    return last or []
+    return last[1] if last else []
 
 
 def open_search(page, url: str) -> None:
