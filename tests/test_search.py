@@ -73,6 +73,18 @@ def test_search_without_results_says_what_to_try_and_is_reported(browser, live, 
     search.search(page, "zzqx blorptang")
     expect(hint).to_be_visible()
     expect(hint.locator(f'a[href="/contact?lang={lang}"]')).to_be_visible()
+    if support.missing_axe() is None:  # test_browser.py requires axe-core in CI
+        page.evaluate(support.AXE_JS.read_text(encoding="utf-8"))
+        found = page.evaluate(
+            "() => axe.run('.md-search-result', {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        )
+        problems = [
+            (v["id"], n["target"], n["failureSummary"])
+            for v in found["violations"]
+            for n in v["nodes"]
+        ]
+        assert not problems, problems
     # The miss still reaches the report (help-app.js sends it after 1.5 s).
     expected, report = f"'zzqx blorptang' [{lang}]", ""
     for _ in range(40):  # bounded: about 10 s
