@@ -121,6 +121,7 @@ def test_references_and_keywords_of_the_registry_are_keywords_of_their_heading(h
 
 def test_every_reference_the_app_shows_is_registered():
     """B1, B2, E400 … E503: readers type what the error page printed."""
+    from site_app import errors
     from site_app.errors import ERRORS
 
     registry = yaml.safe_load((DOCS / "topics.yml").read_text(encoding="utf-8"))
@@ -132,6 +133,8 @@ def test_every_reference_the_app_shows_is_registered():
     }
     for status, (topic, *_) in ERRORS.items():
         assert owner.get(f"E{status}") == topic, f"E{status} must be a reference of '{topic}'"
+    for reference, topic, *_ in getattr(errors, "LIMIT_CAUSES", {}).values():
+        assert owner.get(reference) == topic, f"{reference} must be a reference of '{topic}'"
     printed = set()
     for path in (ROOT / "site_app").rglob("*"):
         if path.suffix in (".py", ".html"):
