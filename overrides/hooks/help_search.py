@@ -178,13 +178,19 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     for doc in data.get("docs", []):
         fragment = doc["location"].partition("#")[2]
         references, keywords = topics.get(fragment, ((), ()))
-        topic = {w for phrase in [*references, *keywords] for w in lang.whole_words(phrase)}
+        topic = {w for phrase in keywords for w in lang.whole_words(phrase)}
+        # A reference's code weighs like a title (« E429 »); the rest of it (« -MAIL »,
+        # « -CSRF ») like text, or « mail » would pull every query about e-mails here.
+        codes = [lang.whole_words(reference) for reference in references]
+        topic |= {parts[0] for parts in codes if parts}
         topic |= {m[1] for ref in references if (m := STATUS_IN_REFERENCE.match(ref))}
+        suffixes = {w for parts in codes for w in parts[1:]}
         # Topic keywords are the editors' exact intent: no synonyms added to them.
         extra = {"topic": topic}
         for name, shown in (("keywords", doc["title"]), ("terms", doc["text"])):
             visible = set(lang.words(shown))
             found = set(lang.whole_words(shown)) | _synonyms(lang, rules, shown)
+            found |= suffixes if name == "terms" else set()
             # Only what adds a word to the index: the browser cuts endings itself.
             extra[name] = {w for w in found if not set(lang.words(w)) <= visible}
         entry = {**doc, **{k: " ".join(sorted(v)) for k, v in extra.items() if v}}
