@@ -43,9 +43,10 @@ def configured_languages() -> list[str]:
     """The languages of the i18n plugin in ``mkdocs.yml``, default first (never hard-coded)."""
 
     class Loader(yaml.SafeLoader):
-        """mkdocs.yml may hold ``!!python/name:`` tags: read them as nothing."""
+        """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags: read them as nothing."""
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+    Loader.add_multi_constructor("!", lambda *args: None)  # !ENV
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
     i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
     languages = sorted(i18n["languages"], key=lambda lang: not lang.get("default"))

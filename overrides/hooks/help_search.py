@@ -25,12 +25,15 @@ those of the i18n plugin.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import material
+import site_files
+import topic_registry
 import yaml
 from mkdocs.exceptions import PluginError
 
@@ -215,3 +218,28 @@ def _synonyms(lang: Language, rules: list[Rule], text: str) -> set[str]:
         if any(_contains(keys, lang.keys(target)) for target in rule.targets):
             added.update(w for source in rule.sources for w in lang.whole_words(source))
     return added
+
+
+def prepare_site(config, site: Path, languages: list[str], default: str) -> None:
+    """Prepare the index of each language of the built ``site`` (MkDocs ``config``)."""
+    registry = topic_registry.load(config)
+    unknown = {lang for t in registry.values() for lang in t["keywords"]} - set(languages)
+    if unknown:
+        raise PluginError(
+            f"help topics: keywords for unknown language(s) {', '.join(sorted(unknown))} "
+            f"in {topic_registry.registry_path(config).name} (languages: {', '.join(languages)})"
+        )
+    search_dir = Path(config.docs_dir) / "search"
+    for lang in languages:
+        path = site / site_files.language_prefix(lang, default) / "search" / "search_index.json"
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text(encoding="utf-8"))
+        settings = language(lang, data["config"]["separator"], config.docs_dir)
+        rules = load_synonyms(search_dir / f"synonyms.{lang}.yml")
+        topics = {
+            topic: (entry["references"], entry["keywords"].get(lang, []))
+            for topic, entry in registry.items()
+        }
+        data = prepare_index(data, settings, rules, topics)
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
