@@ -39,7 +39,11 @@ from mkdocs.exceptions import PluginError
 
 #: Letters and digits of the scripts the guide may use (lookarounds cannot use \p{L}:
 #: Material compiles the separator without the "u" flag).
-WORD = r"0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF\u0600-\u06FF"
+#: Arabic: letters, marks and digits only (not its comma ، semicolon ؛ or question mark ؟).
+WORD = (
+    r"0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF"
+    r"\u0620-\u0669\u066E-\u06D3\u06D5-\u06FF"
+)
 LUNR_LANGUAGES = Path(material.__file__).parent / "templates/assets/javascripts/lunr/min"
 APOSTROPHES = "'\u2019"
 #: Hidden fields and their weight; Material's defaults weigh a title 1000 times the text.
@@ -103,11 +107,13 @@ class Language:
         if self.stop_words:
             stop_words = {*self.stop_words, *map(fold, self.stop_words)}
             parts.append(f"(?<![{WORD}])(?:{_alternatives(stop_words)})(?![{WORD}])")
+        self._whole_words = re.compile("|".join([*parts, self.base_separator]))
         if self.prefixes:  # written as part of the word (Arabic « ال »): cut like an elision.
             # Twice at most: « الإلكتروني » folded is « الالكتروني », its article and an alef.
+            # Hidden fields keep words whole, prefix included: the browser cuts it (and the
+            # endings after it) exactly as in the text.
             alternatives = _alternatives(self.prefixes)
-            parts.append(f"(?<![{WORD}])(?:{alternatives}){{1,2}}(?=[{WORD}]{{2}})")
-        self._whole_words = re.compile("|".join([*parts, self.base_separator]))
+            parts.append(f"(?<![{WORD}])(?:{alternatives}){{1,2}}(?=[{WORD}]{{3}})")
         if self.endings:
             endings = {*self.endings, *map(fold, self.endings)}
             parts.append(f"(?<=[{WORD}]{{3}})(?:{_alternatives(endings)})(?![{WORD}])")
