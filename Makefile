@@ -8,7 +8,7 @@ AXE := node_modules/axe-core/axe.min.js
 export NO_MKDOCS_2_WARNING := 1
 export FLASK_APP := site_app
 
-.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean
+.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,15 +54,22 @@ run: translations docs migrate
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: translations $(AXE)
-	$(BIN)/ruff check site_app tests overrides scripts
+	$(BIN)/ruff check site_app tests overrides scripts bench
 	$(BIN)/python -m pytest
 	@echo "Again with PYTHONOPTIMIZE=2, the production setting (README, Production):"
 	PYTHONOPTIMIZE=2 $(BIN)/python -m pytest -q -W ignore::pytest.PytestConfigWarning \
 	  --ignore=tests/test_browser.py
 
+## The benchmarks, by hand (not CI): wrk, valgrind, Flask-Security-Too, PostgreSQL, Redis.
+## Writes bench/results/<commit>.json and the table of bench/README.md (about 15 minutes).
+bench: $(STAMP) translations
+	command -v wrk >/dev/null && command -v valgrind >/dev/null || apt-get install -y wrk valgrind
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check site_app tests overrides scripts
-	$(BIN)/ruff format --check site_app tests overrides scripts
+	$(BIN)/ruff check site_app tests overrides scripts bench
+	$(BIN)/ruff format --check site_app tests overrides scripts bench
 
 clean:
 	rm -rf site instance .pytest_cache
