@@ -8,7 +8,8 @@ AXE := node_modules/axe-core/axe.min.js
 export NO_MKDOCS_2_WARNING := 1
 export FLASK_APP := site_app
 
-.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean bench
+.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean \
+	translation-status translation-record bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,15 @@ docs: $(STAMP)
 docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
+## Which translated pages are up to date, outdated (which sections) or missing; exit 1 if missing.
+translation-status: $(STAMP)
+	$(BIN)/python scripts/translations.py
+
+## After updating translations: record which French text they translate, e.g.
+## make translation-record FILES="docs/account.en.md"   (or FILES=--all)
+translation-record: $(STAMP)
+	$(BIN)/python scripts/translations.py record $(FILES)
+
 ## Retake the guide's screenshots from the running app (Chromium), both languages, with
 ## their numbered points; writes docs/assets/screenshots/<lang>/*.png and callouts.json.
 screenshots: $(STAMP) translations docs
@@ -56,9 +66,6 @@ run: translations docs migrate
 test: translations $(AXE)
 	$(BIN)/ruff check site_app tests overrides scripts bench
 	$(BIN)/python -m pytest
-	@echo "Again with PYTHONOPTIMIZE=2, the production setting (README, Production):"
-	PYTHONOPTIMIZE=2 $(BIN)/python -m pytest -q -W ignore::pytest.PytestConfigWarning \
-	  --ignore=tests/test_browser.py
 
 ## The benchmarks, by hand (not CI): wrk, valgrind, Flask-Security-Too, PostgreSQL, Redis.
 ## Writes bench/results/<commit>.json and the table of bench/README.md (about 15 minutes).

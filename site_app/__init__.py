@@ -20,15 +20,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from . import cli, database, errors, i18n, mail, safety
+    from . import cli, errors, health, help, i18n, mail, safety
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
 
     db.init_app(app)
-    with app.app_context():
-        database.init_app(app, db.engine)
     if app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true":
-        # `flask db …` needs Alembic; web workers do not (12 MB each, bench/README.md).
+        # `flask db …` needs Alembic; web workers do not.
         from flask_migrate import Migrate
 
         Migrate(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -41,20 +39,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     safety.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
+    help.init_app(app)
     cli.init_app(app)
 
-    from . import account, api, auth, contact, help, main
+    from . import account, auth, contact, main, templating
 
     app.register_blueprint(main.bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(contact.bp)
-    app.register_blueprint(api.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
-    app.register_blueprint(help.bp)
-
-    from .templating import init_app as init_templating
-
-    init_templating(app)
+    templating.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))
     return app
@@ -69,13 +64,6 @@ def _finish_config(app: Flask) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     # Flask-Mail reads MAIL_SUPPRESS_SEND once, at init_app.
     app.config.setdefault("MAIL_SUPPRESS_SEND", False)
-    for key in ("DATABASE_PING_AFTER_IDLE", "ARGON2_RELEASE_AFTER_IDLE"):
-        # Read deep inside the pool and a thread: a wrong value must stop the start instead.
-        value = app.config[key]
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int | float) or value < 0
-        ):
-            raise ValueError(f"{key} must be a number of seconds, 0 or more, or null: {value!r}")
 
 
 def _instance_secret(key_file: Path) -> str:
@@ -96,11 +84,11 @@ def _instance_secret(key_file: Path) -> str:
 
 
 def _init_login(app: Flask, login_manager) -> None:
+    from flask import request
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
 
+    from . import sessions
     from .extensions import db
-    from .models import User
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -109,5 +97,9 @@ def _init_login(app: Flask, login_manager) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load_user(stamp):
-        return db.session.scalar(select(User).where(User.security_stamp == stamp))
+    def _load_user(session_id):
+        """The cookie names a server-side session: no row, no sign-in (see sessions.py)."""
+        user, changed = sessions.load_session(session_id, request.remote_addr)
+        if changed:
+            db.session.commit()
+        return user

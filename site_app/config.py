@@ -17,9 +17,9 @@ BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"
 
 SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
-#: A pooled connection idle longer than this many seconds is pinged before use, and
-#: replaced if dead (site_app/database.py); None: never (then consider pool_pre_ping).
-DATABASE_PING_AFTER_IDLE = 1.0
+#: A pooled connection is checked before use (replaced if the database closed it) and
+#: recycled after 30 minutes, before firewalls and proxies drop idle ones.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
 
 #: Accounts never activated are deleted after this delay (``flask accounts purge``).
 ACTIVATION_DELAY = timedelta(hours=48)
@@ -30,9 +30,6 @@ PASSWORD_MAX_LENGTH = 128
 ARGON2_MEMORY_COST = 19456
 ARGON2_TIME_COST = 2
 ARGON2_PARALLELISM = 1
-#: Seconds without a password hash after which a worker returns argon2id's freed
-#: 19 MiB to the system (site_app/idle_memory.py); 0 keeps it.
-ARGON2_RELEASE_AFTER_IDLE = 2.0
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

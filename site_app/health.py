@@ -1,10 +1,13 @@
-"""What /healthz reports: the database, the limiter storage, and how far behind mail is."""
+"""``/healthz`` for load balancers: the database, the limiter storage, how far behind mail is."""
 
+from flask import Blueprint, jsonify
 from sqlalchemy import func, select, text
 
 from .clock import utcnow
 from .extensions import db, limiter
 from .models import OutboxMail
+
+bp = Blueprint("health", __name__)
 
 
 def health_report() -> tuple[dict, bool]:
@@ -32,3 +35,13 @@ def health_report() -> tuple[dict, bool]:
     except Exception as error:
         report["limiter"] = f"error: {type(error).__name__}"
     return report, report["database"] == "ok"
+
+
+@bp.route("/healthz")
+def healthz():
+    """200 with the report while the database answers, 503 when it does not."""
+    report, healthy = health_report()
+    response = jsonify(report)
+    response.status_code = 200 if healthy else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,23 +7,11 @@ Mail-sending actions are counted per address and per target email, so nobody
 can flood someone's mailbox.
 """
 
-from functools import wraps
-
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from .extensions import limiter
 from .forms import normalize_email
-
-
-@limiter.request_filter
-def _reading_is_never_limited() -> bool:
-    """Every limit here counts a POST: page views stop at this filter.
-
-    (Flask-Limiter would otherwise resolve the view's limits on each page view, about a
-    sixth of a cached sign-in page's CPU: bench/README.md.) A limit on reading would go here.
-    """
-    return request.method in ("GET", "HEAD", "OPTIONS")
 
 
 def _config(name):
@@ -55,7 +43,7 @@ def login_failure_limits(view):
         deduct_when=_login_failed,
         scope="login-ip",
     )(limited)
-    return _posts_only(view, limited)
+    return limited
 
 
 def mail_action_limits(view):
@@ -69,14 +57,4 @@ def mail_action_limits(view):
     limited = limiter.limit(
         _config("MAIL_ACTIONS_PER_IP"), key_func=get_remote_address, methods=["POST"]
     )(limited)
-    return _posts_only(view, limited)
-
-
-def _posts_only(view, limited):
-    """Send POSTs through Flask-Limiter's decorators, and page views straight to the view."""
-
-    @wraps(view)
-    def dispatch(*args, **kwargs):
-        return (limited if request.method == "POST" else view)(*args, **kwargs)
-
-    return dispatch
+    return limited

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from . import tokens
 from .clock import utcnow
-from .help_topics import help_url
+from .help.topics import help_url
 from .mail import queue_mail
 from .models import User
 

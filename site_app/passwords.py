@@ -15,8 +15,6 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .idle_memory import idle_release
-
 
 def normalize_password(password: str) -> str:
     """NFKC-normalise, so the same password typed on two keyboards matches."""
@@ -37,10 +35,7 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordH
 
 def hash_password(password: str) -> str:
     """Return an argon2id hash of ``password``."""
-    try:
-        return _hasher().hash(normalize_password(password))
-    finally:
-        _release_later()
+    return _hasher().hash(normalize_password(password))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
@@ -49,12 +44,6 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher().verify(password_hash, normalize_password(password))
     except (VerificationError, InvalidHashError):
         return False
-    finally:
-        _release_later()
-
-
-def _release_later() -> None:
-    idle_release.used(current_app.config["ARGON2_RELEASE_AFTER_IDLE"])
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -90,7 +79,7 @@ def password_problems(password: str, email: str = "") -> list[str]:
     if len(password) > config["PASSWORD_MAX_LENGTH"]:
         return [_l("Use at most %(num)d characters.", num=config["PASSWORD_MAX_LENGTH"])]
     if lowered in common_passwords() or len(set(lowered)) < 3:
-        return [_l("This password is too common: it is among the first ones attackers try.")]
+        return [_l("This password is too common: it is one of the first that attackers try.")]
     if email and _built_from_email(lowered, email.lower()):
         return [_l("This password is built from your email address: choose another one.")]
     return []

@@ -1,9 +1,8 @@
-"""Request-level safety: where ``next`` may lead, the security headers, the session cookie."""
+"""Request-level safety: where ``next`` may lead, and the security headers of every response."""
 
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
-from flask.sessions import SecureCookieSessionInterface
 
 
 def safe_next(target: str | None) -> str | None:
@@ -43,37 +42,13 @@ def security_headers(path: str) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    """Send the security headers on every response; serve the guide's files before Flask."""
-    from .help_static import GuideFiles
-
-    with app.app_context():
-        guide_headers = security_headers("/help/").items()
-    app.wsgi_app = GuideFiles(
-        app.wsgi_app, app.config["HELP_SITE_DIR"], guide_headers, app.config["HELP_CACHE_MAX_AGE"]
-    )
-
-    app.session_interface = SessionCookies()
+    """Send the security headers on every response (a header the view set wins)."""
 
     @app.after_request
     def _security_headers(response):
         path = request.path
-        wanted = list(security_headers(path).items())
+        for name, value in security_headers(path).items():
+            response.headers.setdefault(name, value)
         if not path.startswith(("/help/", "/static/")):
-            wanted.append(("Cache-Control", "no-store"))
-        # A header the view set wins. (Asking the headers for each absent name one by one
-        # raises and catches a KeyError per name inside werkzeug.)
-        present = {name.lower() for name, _ in response.headers}
-        response.headers.extend([(n, v) for n, v in wanted if n.lower() not in present])
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
-
-
-class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed cookie sessions, with the signer built once per key, not twice a request."""
-
-    _signer = (None, None)
-
-    def get_signing_serializer(self, app):
-        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        if self._signer[0] != keys:
-            self._signer = (keys, super().get_signing_serializer(app))
-        return self._signer[1]

@@ -9,15 +9,15 @@ import time
 import pytest
 import sqlalchemy
 from aiosmtpd.controller import Controller
-from conftest import POSTGRES_URI, ROOT, free_port, submit
+from conftest import PASSWORD, POSTGRES_URI, ROOT, free_port, submit
 from sqlalchemy import func, select, text
 
 from site_app import accounts
-from site_app import mail as outbox
 from site_app.extensions import db
+from site_app.mail import outbox
 from site_app.models import OutboxMail, User
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.both_databases
 
 
 def test_migrations_build_the_schema_the_models_describe(make_app):
@@ -217,13 +217,17 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     assert answer.status_code == 503 and answer.json["database"].startswith("error")
 
 
-def test_a_connection_the_database_closed_is_replaced_unseen(make_app, database_uri, inbox):
-    """A pooled connection idle for a while is checked first (site_app/database.py)."""
-    if database_uri.startswith("sqlite"):
-        pytest.skip("SQLite holds no connection to a server: there is nothing to lose")
+def test_a_connection_the_database_closed_is_replaced_unseen(make_app, postgres_uri, inbox):
+    """A pooled connection is checked before use (``pool_pre_ping``, site_app/config.py).
+
+    PostgreSQL only: SQLite holds no connection to a server, there is nothing to lose.
+    """
     pages = {}
-    for ping_after in (None, 0):  # None: never checked, as without site_app/database.py
-        app = make_app(DATABASE_PING_AFTER_IDLE=ping_after)
+    for pre_ping in (False, True):
+        app = make_app(
+            SQLALCHEMY_DATABASE_URI=postgres_uri,
+            SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": pre_ping},
+        )
         client = app.test_client()
         with app.test_request_context("/"):
             accounts.register("pooled@example.org", PASSWORD, "en")
@@ -237,65 +241,7 @@ def test_a_connection_the_database_closed_is_replaced_unseen(make_app, database_
             connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
         killer.dispose()
         time.sleep(0.05)
-        pages[ping_after] = client.get("/account")
-    assert pages[None].status_code == 500  # the dead connection reached the request
-    assert pages[0].status_code == 200
-    assert "pooled@example.org" in pages[0].text
-
-
-IDLE_RELEASE = """
-import re, sys, time
-from site_app import create_app
-from site_app.idle_memory import idle_release
-from site_app.passwords import hash_password, verify_password
-
-def rss_mib():
-    return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) // 1024
-
-delay = float(sys.argv[1])
-app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "idle",
-                  "ARGON2_RELEASE_AFTER_IDLE": delay})
-with app.app_context():
-    stored = hash_password("correct horse battery staple")
-    for _ in range(3):  # no assert: the suite also runs with PYTHONOPTIMIZE=2
-        if not verify_password(stored, "correct horse battery staple"):
-            sys.exit("the password does not verify")
-    held = rss_mib()
-    deadline = time.monotonic() + 5
-    while idle_release.releases == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
-    print(held, rss_mib(), idle_release.releases)
-"""
-
-
-def test_an_idle_worker_gives_argon2_memory_back():
-    """glibc keeps argon2id's freed 19 MiB for the next hash; an idle process returns it."""
-
-    def run(delay):
-        out = subprocess.run(
-            [sys.executable, "-c", IDLE_RELEASE, str(delay)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        ).stdout
-        return [int(value) for value in out.split()]
-
-    held, after, releases = run(0.3)
-    assert releases >= 1
-    assert held - after >= 15, (held, after)
-    held, after, releases = run(0)  # switched off: the block stays for the next hash
-    assert releases == 0
-    assert held - after < 5, (held, after)
-
-
-@pytest.mark.parametrize("key", ["DATABASE_PING_AFTER_IDLE", "ARGON2_RELEASE_AFTER_IDLE"])
-@pytest.mark.parametrize("value", ["1s", -1, True])
-def test_a_wrong_idle_delay_stops_the_start(tmp_path, key, value):
-    """Read later inside the pool or a thread, a wrong value would fail every request."""
-    from site_app import create_app
-
-    with pytest.raises(ValueError, match=key):
-        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", key: value})
+        pages[pre_ping] = client.get("/account")
+    assert pages[False].status_code == 500  # the dead connection reached the request
+    assert pages[True].status_code == 200
+    assert "pooled@example.org" in pages[True].text

@@ -1,6 +1,6 @@
 """Help topics: stable ids that lead to the paragraph of the guide that explains them.
 
-The help center build (``overrides/hooks``) checks that every registered topic
+The help center build (``overrides/hooks/help_center.py``) checks that every registered topic
 exists in every language and writes ``topics.json`` (topic → URL per language)
 into the built site; this module reads it, so the app never hand-writes a
 guide URL.

@@ -1,6 +1,6 @@
 """The built help center at /help/ on the app's origin, and /help/go/<topic>.
 
-Its files are answered before Flask by :mod:`site_app.help_static`; these views
+Its files are answered before Flask by :mod:`site_app.help.static_files`; these views
 handle the rest: the /help/ root (which follows the reader's language), folders
 without their slash, missing pages (the guide's own 404, per language), and a
 guide that was not built (503).
@@ -11,8 +11,8 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
 
-from .help_topics import resolve
-from .i18n import select_locale, supported
+from ..i18n import select_locale, supported
+from .topics import resolve
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 

@@ -1,72 +1,17 @@
-"""Support and feedback rules: contact messages, page votes, failed searches, the report.
+"""What readers tell the editors: page votes, failed searches, and the report of both.
 
 Like :mod:`site_app.accounts`, nothing here reads the request.
 """
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .clock import utcnow
-from .extensions import db
-from .help_topics import help_url
-from .mail import dispatch, queue_mail
-from .models import ContactMessage, FailedSearch, PageFeedback
-
-#: Subjects offered by the contact form: a help topic each, or "other".
-CONTACT_TOPICS = {
-    "create-account": _l("Creating my account, the activation mail"),
-    "wrong-password": _l("Signing in, my password"),
-    "ip-blocked": _l("My address is blocked"),
-    "account-page": _l("My account"),
-    "other": _l("Something else"),
-}
-
-
-def send_contact_message(
-    email: str, topic: str, message: str, locale: str, error_reference: str | None
-) -> ContactMessage:
-    """Store the message, mail it to support and acknowledge it to the sender."""
-    contact = ContactMessage(
-        reference=f"C-{secrets.token_hex(3).upper()}",
-        email=email,
-        topic=topic,
-        message=message,
-        error_reference=error_reference or None,
-        locale=locale,
-    )
-    db.session.add(contact)
-    support = current_app.config["SUPPORT_EMAIL"]
-    languages = current_app.config["LANGUAGES"]
-    context = {
-        "contact": contact,
-        "topic_label": CONTACT_TOPICS[topic],
-        "support_email": support,
-        "help": lambda name: help_url(name, locale, external=True),
-    }
-    queue_mail(
-        "contact_support",
-        support,
-        languages[0],
-        _l("Contact %(reference)s: %(topic)s", reference=contact.reference, topic=topic),
-        reply_to=email,
-        **context,
-    )
-    queue_mail(
-        "contact_ack",
-        email,
-        locale,
-        _l("We received your message %(reference)s", reference=contact.reference),
-        **context,
-    )
-    db.session.commit()
-    dispatch()
-    return contact
+from ..clock import utcnow
+from ..extensions import db
+from ..models import FailedSearch, PageFeedback
 
 
 def record_vote(page: str, lang: str, voter: str, helpful: bool, comment: str | None) -> None:

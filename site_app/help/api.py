@@ -13,15 +13,22 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, Forbidden
 
-from . import support
-from .extensions import csrf, limiter
-from .i18n import supported
+from ..extensions import csrf, limiter
+from ..i18n import supported
+from .feedback import record_failed_search, record_vote
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 VOTER_COOKIE = "voter"
+# Every write here is same-origin JSON (checked below), not a form with a CSRF token.
+csrf.exempt(bp)
+limiter.limit(lambda: current_app.config["FEEDBACK_PER_IP"], methods=["POST"])(bp)
 
 
-def _same_origin() -> None:
+@bp.before_request
+def _same_origin_json() -> None:
+    """Refuse a write that is not JSON sent by a page of this site."""
+    if request.method != "POST":
+        return
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site and fetch_site not in ("same-origin", "none"):
         raise Forbidden()
@@ -35,7 +42,6 @@ def _same_origin() -> None:
 
 
 def _payload() -> dict:
-    _same_origin()
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise BadRequest()
@@ -60,8 +66,6 @@ def session_state():
 
 
 @bp.route("/feedback", methods=["POST"])
-@csrf.exempt
-@limiter.limit(lambda: current_app.config["FEEDBACK_PER_IP"])
 def feedback():
     """« Cette page vous a-t-elle aidé ? »: one vote per browser, page and language."""
     data = _payload()
@@ -76,7 +80,7 @@ def feedback():
     ):
         raise BadRequest()
     voter = request.cookies.get(VOTER_COOKIE) or secrets.token_urlsafe(16)
-    support.record_vote(page, lang, voter[:64], bool(helpful), _text(data, "comment", 1000))
+    record_vote(page, lang, voter[:64], bool(helpful), _text(data, "comment", 1000))
     response = jsonify(ok=True)
     response.set_cookie(
         VOTER_COOKIE,
@@ -90,8 +94,6 @@ def feedback():
 
 
 @bp.route("/search-miss", methods=["POST"])
-@csrf.exempt
-@limiter.limit(lambda: current_app.config["FEEDBACK_PER_IP"])
 def search_miss():
     """A search in the guide found nothing: tell the editors."""
     data = _payload()
@@ -99,5 +101,5 @@ def search_miss():
     lang = supported(_text(data, "lang", 8))
     if not query or lang is None:
         raise BadRequest()
-    support.record_failed_search(query, lang)
+    record_failed_search(query, lang)
     return jsonify(ok=True)

@@ -5,7 +5,7 @@ template, so it is served here, from memory, with an ETag (a revisit gets a
 304), a gzip body for clients that accept it, and the same security headers
 as every page. Whatever this does not serve — the /help/ root with its
 language redirect, /help/go/<topic>, a missing file, a folder without its
-slash — goes on to the Flask view in :mod:`site_app.help`.
+slash — goes on to the Flask views in :mod:`site_app.help.views`.
 """
 
 import gzip

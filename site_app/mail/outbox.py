@@ -20,9 +20,9 @@ from flask_babel import force_locale
 from flask_mail import Connection, Message
 from sqlalchemy import select, update
 
-from .clock import utcnow
-from .extensions import db
-from .models import OutboxMail
+from ..clock import utcnow
+from ..extensions import db
+from ..models import OutboxMail
 
 log = logging.getLogger(__name__)
 
@@ -181,8 +181,3 @@ def dispatch() -> None:
         deliver_pending()
     elif mode == "background":
         current_app.extensions["outbox"].notify()
-
-
-def init_app(app: Flask) -> None:
-    """Register the per-process deliverer."""
-    app.extensions["outbox"] = BackgroundDeliverer(app)

@@ -9,9 +9,10 @@ from flask_login import current_user
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from . import support
-from .forms import Form, email_field
-from .limits import mail_action_limits
+from ..forms import Form, email_field
+from ..limits import mail_action_limits
+from ..templating import render_form
+from . import messages
 
 bp = Blueprint("contact", __name__)
 
@@ -25,7 +26,7 @@ class ContactForm(Form):
     email = email_field(autofocus=False)
     topic = SelectField(
         _l("Subject"),
-        choices=[SelectChoice(key, label) for key, label in support.CONTACT_TOPICS.items()],
+        choices=[SelectChoice(key, label) for key, label in messages.CONTACT_TOPICS.items()],
         validators=[DataRequired(_l("Choose a subject."))],
     )
     message = TextAreaField(
@@ -56,16 +57,16 @@ def contact():
         if form.website.data:  # a bot: answer as if it worked, send nothing
             session["contact_reference"] = "C-000000"
         else:
-            message = support.send_contact_message(
+            sent_message = messages.send_contact_message(
                 form.email.data,
                 form.topic.data,
                 form.message.data.strip(),
                 str(get_locale()),
                 form.ref.data,
             )
-            session["contact_reference"] = message.reference
+            session["contact_reference"] = sent_message.reference
         return redirect(url_for("contact.sent"))
-    return render_template("contact/index.html", form=form), 422 if form.errors else 200
+    return render_form("contact/index.html", form)
 
 
 @bp.route("/contact/sent")

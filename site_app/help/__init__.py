@@ -1,0 +1,26 @@
+"""The help center inside the app: the built guide at /help/, help topics and /help/go/,
+the guide's JSON endpoints (votes, failed searches, header state), ``flask help report``.
+"""
+
+from flask import Flask
+
+from .topics import help_url, resolve, topic_map
+
+__all__ = ["help_url", "init_app", "resolve", "topic_map"]
+
+
+def init_app(app: Flask) -> None:
+    """Serve the guide's files before Flask; register the views, the API and the command."""
+    from ..safety import security_headers
+    from . import api, views
+    from .cli import help_cli
+    from .static_files import GuideFiles
+
+    with app.app_context():
+        guide_headers = security_headers("/help/").items()
+    app.wsgi_app = GuideFiles(
+        app.wsgi_app, app.config["HELP_SITE_DIR"], guide_headers, app.config["HELP_CACHE_MAX_AGE"]
+    )
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.cli.add_command(help_cli)

@@ -1,0 +1,50 @@
+"""``flask outbox deliver`` and ``flask outbox status``."""
+
+import time
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import OutboxMail
+from .outbox import deliver_pending
+
+outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
+
+
+@outbox_cli.command("deliver")
+@click.option("--watch", is_flag=True, help="Keep running and deliver mails as they come.")
+@click.option(
+    "--interval", default=2.0, show_default=True, help="Seconds between rounds with --watch."
+)
+def deliver_command(watch, interval):
+    """Send every pending mail now, whatever its retry delay (like ``postqueue -f``)."""
+    if not watch:
+        sent, failed = deliver_pending(flush=True, limit=1_000_000)
+        click.echo(f"Sent {sent} mail(s), {failed} failed and stay pending.")
+        raise SystemExit(1 if failed else 0)
+    click.echo("Delivering the outbox; stop with Ctrl-C.")
+    while True:
+        sent, failed = deliver_pending()
+        if sent or failed:
+            click.echo(f"Sent {sent} mail(s), {failed} failed and stay pending.")
+        db.session.remove()
+        time.sleep(interval)
+
+
+@outbox_cli.command("status")
+def status_command():
+    """Show how many mails are pending and the last error of each."""
+    pending = db.session.scalars(
+        select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
+    ).all()
+    sent = db.session.scalar(
+        select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_not(None))
+    )
+    click.echo(f"{sent} sent, {len(pending)} pending.")
+    for mail in pending:
+        click.echo(
+            f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): "
+            f"{mail.last_error or '-'}"
+        )
