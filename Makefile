@@ -28,9 +28,11 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o site_app/translations/messages.pot site_app
 	$(BIN)/pybabel update -N -i site_app/translations/messages.pot -d site_app/translations
 
-## Build the help center into site/ (strict: a broken link, anchor or topic fails).
+## Build the help center into site/ (strict: a broken link, anchor or topic fails), then
+## write the gzip copies WhiteNoise serves (restart the app's workers after a rebuild).
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m whitenoise.compress -q site
 
 ## Preview the guide with live reload at http://127.0.0.1:8000/help/ while editing docs/.
 docs-serve: $(STAMP)

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 import urllib.parse
 from collections import namedtuple
 from collections.abc import Callable
@@ -39,19 +40,15 @@ WRK = ["-t1", "-c4", "--latency", "--timeout", "10s"]
 SERVED = f"gunicorn {' '.join(GUNICORN)} each, wrk {' '.join(WRK)} -d{SECONDS}s"
 APP, FS = ("site_app:create_app()", {}), ("bench.fs_app:create_app()", {})
 BARE = ("bench.run:bare_app()", {})
-NOCACHE = ("bench.run:app_without_page_cache()", {})
-CPU_CALLS = {"signin": 200, "verify": 20}  # calls per round (3 rounds); under valgrind:
+CPU_CALLS = {"signin": 200, "verify": 20}  # × 3 rounds, CPU of that process only; valgrind:
 GRIND_CALLS = {"signin": (5, 35), "verify": (1, 2)}  # two counts: start-up cancels out
-POST_LUA = """wrk.method = "POST"
+POST_LUA = """wrk.method, wrk.body = "POST", os.getenv("BENCH_BODY")
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
-wrk.body = os.getenv("BENCH_BODY")
 local n, prefix = 0, os.getenv("BENCH_PREFIX")
-if prefix then  -- a sign-up needs a new address each time
-  request = function()
-    n = n + 1
-    return wrk.format(nil, nil, nil, wrk.body:gsub("NEW@", prefix .. n .. "@"))
-  end
+request = prefix and function()  -- a sign-up needs a new address each time
+  n = n + 1
+  return wrk.format(nil, nil, nil, wrk.body:gsub("NEW@", prefix .. n .. "@"))
 end
 """
 
@@ -64,69 +61,6 @@ def app_env(**extra) -> dict:
         env[f"FLASK_{key}"] = '"100000 per minute"'
     env.update(FLASK_MAIL_ACTIONS_PER_EMAIL='"100000 per minute"', BENCH_PASSWORD=PASSWORD)
     return dict(env, BENCH_DB=DB, BENCH_EMAIL=EMAIL, **{key: str(v) for key, v in extra.items()})
-
-
-def app_without_page_cache():
-    """Decision peer (issue 12): the app with ``page_cache`` bypassed."""
-    from site_app import create_app, page_cache
-
-    page_cache._cacheable = lambda: False
-    return create_app()
-
-
-def app_with_whitenoise():
-    """Decision peer (issue 12): WhiteNoise serving the guide instead of ``GuideFiles``."""
-    from whitenoise import WhiteNoise
-
-    from site_app import create_app
-    from site_app.safety import security_headers
-
-    app = create_app()
-    guide = app.wsgi_app
-    assert type(guide).__name__ == "GuideFiles", type(guide)
-    with app.app_context():
-        headers = security_headers("/help/")
-
-    def add_headers(response_headers, path, url):
-        for name, value in headers.items():
-            response_headers[name] = value
-        if path.endswith(".html"):
-            response_headers["Cache-Control"] = "no-cache"
-
-    app.wsgi_app = WhiteNoise(
-        guide.app, root=SITE, prefix="/help/", index_file=True, max_age=300,
-        add_headers_function=add_headers,
-    )  # fmt: skip
-    return app
-
-
-def middleware_us() -> str:
-    """Decision figure: µs per gzip guide page through each middleware, called in-process."""
-    from wsgiref.util import setup_testing_defaults
-
-    from site_app import create_app
-
-    out = []
-    for name, app in (("GuideFiles", create_app()), ("WhiteNoise", app_with_whitenoise())):
-        best = float("inf")
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(2000):
-                environ = {"PATH_INFO": GUIDE, "HTTP_ACCEPT_ENCODING": "gzip"}
-                setup_testing_defaults(environ)
-                body = app.wsgi_app(environ, lambda status, headers, exc_info=None: None)
-                b"".join(body)
-                getattr(body, "close", lambda: None)()
-            best = min(best, (time.perf_counter() - start) / 2000 * 1e6)
-        out.append(f"{name} {best:.0f} µs")
-    return ", ".join(out)
-
-
-def guide_with_peers() -> dict:
-    peers = {"WhiteNoise": ("bench.run:app_with_whitenoise()", {}), "bare": BARE}
-    result = compare(GUIDE, "bare", ours=APP, **peers)
-    result["extra"]["in-process, best of 5 × 2,000"] = middleware_us()
-    return result
 
 
 def bare_app():
@@ -234,7 +168,8 @@ def spread(values: list[float], unit: str = "×") -> str:
 
 
 def rps(runs: list[dict]) -> str:
-    return " / ".join(f"{run['rps']:,.0f}" for run in runs) + " req/s"
+    cpu = statistics.median(run["cpu"] for run in runs)
+    return " / ".join(f"{run['rps']:,.0f}" for run in runs) + f" req/s; {cpu:.2f} ms CPU"
 
 
 def form(url: str, **fields) -> dict:
@@ -247,32 +182,23 @@ def form(url: str, **fields) -> dict:
 
 
 def compare(path: str, base: str, **peers) -> dict:
-    """GET ``path`` of every peer with wrk, side by side; each one's ratio to ``base``."""
+    """GET ``path`` of ours and ``base`` with wrk, side by side: the ratios of each round."""
     with servers(**peers) as started:
-        sizes = {name: len(fetch(s.url + path, **GZIP)[2]) for name, s in started.items()}
 
         def load(name):  # and the workers' CPU per request, less sensitive to others' load
             before, result = started[name].cpu_s(), wrk(started[name].url + path)
             return dict(result, cpu=(started[name].cpu_s() - before) * 1000 / result["n"])
 
         runs = side_by_side(started, load)
-    pairs = {n: list(zip(r, runs[base], strict=True)) for n, r in runs.items()}
-    rate = {n: [a["rps"] / b["rps"] for a, b in pair] for n, pair in pairs.items()}
-    cpu = {n: [b["cpu"] / a["cpu"] for a, b in pair] for n, pair in pairs.items()}
-    says = {n: f"{spread(rate[n])} req/s; {spread(cpu[n])} less CPU per request" for n in runs}
-    cpu_ms = {n: statistics.median(run["cpu"] for run in r) for n, r in runs.items()}
-    say = {n: f"{rps(runs[n])}; {cpu_ms[n]:.2f} ms CPU" for n in runs}
-    extra = {n: f"{say[n]}: {says[n]}" for n in runs if n not in ("ours", base)}
-    extra["bytes answered"] = ", ".join(f"{name} {size:,}" for name, size in sizes.items())
-    value, ours = statistics.median(rate["ours"]), say["ours"]
-    return dict(value=value, figure=says["ours"], ours=ours, base=say[base], extra=extra, runs=runs)
+    pairs = list(zip(runs["ours"], runs[base], strict=True))
+    rate, cpu = [a["rps"] / b["rps"] for a, b in pairs], [b["cpu"] / a["cpu"] for a, b in pairs]
+    figure = f"{spread(rate)} req/s; {spread(cpu)} less CPU per request"
+    ours, theirs = rps(runs["ours"]), rps(runs[base])
+    return dict(value=statistics.median(rate), figure=figure, ours=ours, base=theirs, runs=runs)
 
 
 def inner(what: str, count: int) -> None:
-    """In a child process: 3 × ``count`` sign-ins (argon2id stubbed out) or verifications.
-
-    Prints the best CPU time per call in ms (this process only: not PostgreSQL's or Redis's).
-    """
+    """Child process: the best CPU ms per call, 3 × ``count`` sign-ins or verifications."""
     os.environ.update(app_env())
     sys.path.insert(0, str(ROOT))
     from site_app import accounts, create_app, passwords
@@ -295,13 +221,8 @@ def inner(what: str, count: int) -> None:
 
     accounts.verify_password = lambda password_hash, password: True  # argon2id apart
     call()
-    times = []
-    for _ in range(3):
-        start = time.process_time()
-        for _ in range(count):
-            call()
-        times.append((time.process_time() - start) / count * 1000)
-    print(round(min(times), 2))
+    best = min(timeit.repeat(call, timer=time.process_time, repeat=3, number=count))
+    print(round(best / count * 1000, 2))
 
 
 def signin() -> dict:
@@ -310,16 +231,14 @@ def signin() -> dict:
         return subprocess.Popen(cmd, env=app_env(), stdout=-1, stderr=-1, text=True)
 
     cpu = {w: float(child(w, n).communicate(timeout=600)[0]) for w, n in CPU_CALLS.items()}
-    share = {"CPU time": 100 * cpu["signin"] / (cpu["signin"] + cpu["verify"])}
-    ours, base = f"{cpu['signin']} ms CPU", f"{cpu['verify']} ms CPU"
     grind = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
     procs = {(w, n): child(w, n, grind) for w, ns in GRIND_CALLS.items() for n in ns}
     out = {key: proc.communicate(timeout=1800)[1] for key, proc in procs.items()}
     count = {key: int(re.search(r"Collected : (\d+)", text)[1]) for key, text in out.items()}
     each = {w: (count[w, b] - count[w, a]) / 3 / (b - a) for w, (a, b) in GRIND_CALLS.items()}
-    share["instructions"] = 100 * each["signin"] / (each["signin"] + each["verify"])
-    ours += f", {each['signin'] / 1e6:.1f} M instructions"
-    base += f", {each['verify'] / 1e6:.1f} M instructions"
+    pair = {"CPU time": cpu, "instructions": each}
+    share = {k: 100 * v["signin"] / (v["signin"] + v["verify"]) for k, v in pair.items()}
+    ours, base = (f"{cpu[w]} ms CPU, {each[w] / 1e6:.1f} M instructions" for w in CPU_CALLS)
     figure = " · ".join(f"{key} {value:.1f} %" for key, value in share.items())
     return dict(value=share["instructions"], figure=figure, ours=ours, base=base)
 
@@ -367,8 +286,6 @@ def signup() -> dict:
 
 
 def purge(expired: int = 100_000, active: int = 300_000, recent: int = 5_000) -> dict:
-    from datetime import timedelta
-
     from sqlalchemy import event, text
 
     from site_app import accounts, create_app
@@ -390,7 +307,7 @@ def purge(expired: int = 100_000, active: int = 300_000, recent: int = 5_000) ->
     )
     clear = text("DELETE FROM users WHERE email LIKE 'purge-%'")
     with app.app_context():
-        then = now - app.config["ACTIVATION_DELAY"] - timedelta(days=1)
+        then = now - 2 * app.config["ACTIVATION_DELAY"]
         db.session.execute(clear)
         db.session.execute(fill, {"now": now, "then": then})
         db.session.execute(text("ANALYZE users"))  # fresh statistics, as autovacuum gives
@@ -434,12 +351,11 @@ SCENARIOS = [
     Scenario(
         "login", "Sign-in page", "GET /login, a new visitor each time (wrk keeps no cookie)",
         "Flask-Security-Too 5.9's /login (`bench/fs_app.py`)", SERVED, "≥ 1.5× its req/s",
-        lambda: compare("/login", "fs", ours=APP, fs=FS, **{"no page_cache": NOCACHE}),
-        lambda r: r["value"] >= 1.5,
+        lambda: compare("/login", "fs", ours=APP, fs=FS), lambda r: r["value"] >= 1.5,
     ),
     Scenario(
         "guide", "Guide page", f"GET {GUIDE}, gzip", "a bare Flask page of the same HTML bytes",
-        SERVED, "≥ 0.8× its req/s", guide_with_peers,
+        SERVED, "≥ 0.8× its req/s", lambda: compare(GUIDE, "bare", ours=APP, bare=BARE),
         lambda r: r["value"] >= 0.8,
     ),
     Scenario(
@@ -472,13 +388,12 @@ def git(*args) -> str:
 
 def prepare() -> None:
     """The guide built, the database migrated, the same account in both apps."""
-    LOGS.mkdir(exist_ok=True)
-    RESULTS.mkdir(exist_ok=True)
+    LOGS.mkdir(exist_ok=True), RESULTS.mkdir(exist_ok=True)
     os.environ.update(app_env())
     if not (Path(SITE) / "topics.json").exists():
         mkdocs = [BIN / "mkdocs", "build", "--strict", "-d", SITE]
         subprocess.run(mkdocs, cwd=ROOT, check=True, timeout=900)
-    compress = [BIN / "python", "-m", "whitenoise.compress", "-q", SITE]  # decision peer
+    compress = [BIN / "python", "-m", "whitenoise.compress", "-q", SITE]  # as `make docs`
     subprocess.run(compress, check=True, timeout=600)
     url = urllib.parse.urlsplit(DB)  # createdb fails harmlessly if the database exists
     createdb = ["createdb", "-h", url.hostname, "-U", url.username, url.path.lstrip("/")]
@@ -498,10 +413,10 @@ def prepare() -> None:
 
 def run(keys: list[str]) -> Path:
     """Measure the scenarios named by ``keys``; add them to this commit's results file."""
-    path = RESULTS / f"{git('rev-parse', '--short', 'HEAD')}.json"
+    dirty = git("status", "--porcelain", "--", "site_app", "bench/*.py") and "-dirty"
+    path = RESULTS / f"{git('rev-parse', '--short', 'HEAD')}{dirty or ''}.json"
     data = json.loads(path.read_text()) if path.exists() else {"scenarios": {}}
     data.update(commit=path.stem, date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
-    data["uncommitted_changes"] = bool(git("status", "--porcelain", "--", "site_app", "bench"))
     data["machine"] = f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at the start"
     data["settings"] = f"{SERVED}; {ROUNDS} rounds, the order rotated each round"
     for scenario in SCENARIOS:
