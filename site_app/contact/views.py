@@ -1,4 +1,9 @@
-"""The contact page: the support address, and a form that reaches support by mail."""
+"""The contact page: the support address, and a form that reaches support by mail.
+
+The form has limits of its own (``CONTACT_PER_IP``, ``CONTACT_PER_EMAIL``, applied by
+:func:`site_app.limits.contact_limits`): someone blocked by the sign-up or reset quotas must
+still be able to reach support.
+"""
 
 import re
 
@@ -10,7 +15,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from ..forms import Form, email_field
-from ..limits import mail_action_limits
+from ..limits import contact_limits
 from ..templating import render_form
 from . import messages
 
@@ -46,7 +51,7 @@ class ContactForm(Form):
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-@mail_action_limits
+@contact_limits
 def contact():
     form = ContactForm()
     if request.method == "GET":
