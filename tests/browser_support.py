@@ -183,13 +183,13 @@ def chromium():
 
 def new_page(browser, lang: str, **options):
     """A page in a fresh context whose browser prefers ``lang`` (Accept-Language)."""
-    context = browser.new_context(
-        viewport=VIEWPORT,
-        device_scale_factor=DEVICE_SCALE_FACTOR,
-        locale=lang,
-        reduced_motion="reduce",
-        **options,
-    )
+    settings = {
+        "viewport": VIEWPORT,
+        "device_scale_factor": DEVICE_SCALE_FACTOR,
+        "locale": lang,
+        "reduced_motion": "reduce",
+    }
+    context = browser.new_context(**{**settings, **options})
     context.set_default_timeout(15_000)
     return context.new_page()
 

@@ -41,7 +41,7 @@ class Scene:
 
 #: Figure name → its points (numbers are data-help-point values) and context.
 SCENES = {
-    "home": Scene((1, 2)),
+    "home": Scene((1, 2), ()),  # header controls: the same on every page
     "login": Scene((3,), ("main h1", "#email")),
     "activation-mail": Scene((4,), (".reader",)),
     "account": Scene((5,)),
@@ -89,7 +89,11 @@ _MEASURE_JS = """
       (sel) => [...document.querySelectorAll(sel)].filter(visible).map(rect)),
     marked: [...document.querySelectorAll(marked)].filter(visible).map((el) => ({
       point: el.dataset.helpPoint || el.dataset.reference || el.dataset.error, box: rect(el)})),
-    texts: [...document.querySelectorAll(controls + ", p, li")].filter(visible).map(rect),
+    // Texts: the width of their words, the height of their box (padding, background).
+    texts: [...document.querySelectorAll(controls + ", p, li")].filter(visible).map((el) => {
+      const r = el.getBoundingClientRect();
+      return {...rect(el), y: r.top + scrollY, height: r.height};
+    }),
     page: {width: document.documentElement.scrollWidth,
            height: document.documentElement.scrollHeight},
     rtl: getComputedStyle(document.documentElement).direction === "rtl",
@@ -183,17 +187,19 @@ def place_badges(points: list[dict], area: dict, rtl: bool = False) -> list[dict
     return placed
 
 
-def crop_area(points: list[dict], context: list[dict], page: dict, texts=()) -> dict:
-    """The region of the page a figure shows: its points and context, a margin, clamped.
+def crop_area(boxes: list[dict], page: dict, texts=(), margin: float = MARGIN) -> dict:
+    """The region of the page a figure shows: ``boxes`` with a margin, clamped to the page.
 
     An edge that would cut through a text or a control (``texts``) moves off it:
     outwards when the element is part of what must be shown, inwards otherwise.
     """
-    needed = _union([p["box"] for p in points] + context)
-    area = _grow(needed, MARGIN)
+    needed = _union(boxes)
+    area = _grow(needed, margin)
     if area["width"] < MIN_WIDTH:
         area["x"] -= (MIN_WIDTH - area["width"]) / 2
         area["width"] = MIN_WIDTH
+    # Widened past a side of the page: slide back in rather than lose the width.
+    area["x"] = max(min(area["x"], page["width"] - area["width"]), 0)
     left, top = area["x"], area["y"]
     right, bottom = left + area["width"], top + area["height"]
     n_left, n_top = needed["x"], needed["y"]
@@ -268,9 +274,12 @@ def figure(page, name: str, out_dir: Path | None = None) -> dict:
         if "missing" in point:
             raise AssertionError(f"{page.url}: no element for point {point['point']}")
     points = found["points"]
-    area = crop_area(points, found["context"], found["page"], found["texts"])
-    badges = place_badges(points, area, found["rtl"])
-    area = _rounded(area)
+    # The badges go where there is room around what must be shown; then the figure
+    # is cut around all of it, off the texts it would slice.
+    needed = [p["box"] for p in points] + found["context"]
+    room = crop_area(needed, found["page"], margin=MARGIN + BADGE_HEIGHT)
+    badges = place_badges(points, room, found["rtl"])
+    area = _rounded(crop_area(needed + badges, found["page"], found["texts"]))
     shown = [m for m in found["marked"] if _intersects(m["box"], area)]
     record = {
         "width": area["width"],
@@ -346,6 +355,8 @@ def capture(browser, help_site: Path, workdir: Path, lang: str, out_dir: Path | 
             scene("login")
             support.sign_up(page, support.EMAIL, support.PASSWORD)
             mail = mail_reader.newest_mail(live.app, "activate", support.EMAIL, live.base_url)
+            if live.base_url in mail.html or mail_reader.PUBLIC_URL not in mail.html:
+                raise AssertionError(f"the mail's links are not on {mail_reader.PUBLIC_URL}")
             reader = page.context.new_page()
             reader.set_content(_reader_page(live, mail, lang), wait_until="load")
             scene("activation-mail", reader)

@@ -1,0 +1,64 @@
+"""MkDocs hook: the guide's figures get their size and their zoom in the page's language.
+
+* Every ``<img>`` of ``assets/screenshots/<lang>/<name>.webp`` gets ``width`` and
+  ``height`` (CSS pixels) from ``callouts.json`` in that folder, written by
+  ``make screenshots``: the browser keeps the figure's room while it loads, so nothing
+  shifts. A figure missing there fails the build.
+* Each zoom link (``a.glightbox``, added by mkdocs-glightbox) carries the lightbox's
+  labels in the page's language (``extra.figure_zoom`` of the page's language in
+  ``mkdocs.yml``) for ``javascripts/figures.js``, and says that it opens a dialog.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+FIGURE_SRC = re.compile(r'src="[^"]*?assets/screenshots/([^/"]+)/([^/"]+\.webp)"')
+IMG_TAG = re.compile(r"<img\b[^>]*>")
+ZOOM_LINK = re.compile(r'<a class="glightbox"')
+
+
+@cache
+def _callouts(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _sized(tag: str, docs_dir: Path) -> str:
+    found = FIGURE_SRC.search(tag)
+    if not found:
+        return tag
+    lang, name = found.groups()
+    figure = _callouts(docs_dir / "assets" / "screenshots" / lang / "callouts.json").get(name)
+    if figure is None:
+        raise PluginError(
+            f"figures hook: assets/screenshots/{lang}/{name} is not in its callouts.json "
+            "(run make screenshots, or fix the figure's name)"
+        )
+    tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
+    return tag.replace("<img ", f'<img width="{figure["width"]}" height="{figure["height"]}" ', 1)
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    docs_dir = Path(config["docs_dir"])
+    html_text = IMG_TAG.sub(lambda m: _sized(m.group(0), docs_dir), html_text)
+    labels = config["extra"].get("figure_zoom")
+    if labels:
+        attribute = html.escape(json.dumps(labels, ensure_ascii=False), quote=True)
+        html_text = ZOOM_LINK.sub(
+            f'<a class="glightbox" aria-haspopup="dialog" data-zoom-labels="{attribute}"',
+            html_text,
+        )
+    return html_text
+
+
+def on_post_build(config) -> None:
+    """Forget the sizes read: the next build (mkdocs serve) reads them again."""
+    _callouts.cache_clear()
