@@ -35,8 +35,8 @@ docs: $(STAMP)
 docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
-## Retake the guide's screenshots from the running app (Chromium), both languages, with
-## their numbered points; writes docs/assets/screenshots/<lang>/*.png and callouts.json.
+## Retake the guide's figures from the real app (Chromium), every language of LANGUAGES:
+## cut around their numbered points, 2x WebP in docs/assets/screenshots/<lang>/ + callouts.json.
 screenshots: $(STAMP) translations docs
 	$(BIN)/python scripts/screenshots.py --site site
 
