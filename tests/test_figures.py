@@ -234,6 +234,13 @@ def test_a_figure_opens_larger_and_escape_closes_it(live, open_page, help_site, 
     assert large.bounding_box()["width"] > inline_width * 1.2
     title = dialog.locator(".gslide.current .gslide-title")
     expect(title).to_have_text(link.locator("img").get_attribute("alt"))
+    if not support.missing_axe():  # test_browser.py requires axe-core in CI
+        page.evaluate(support.AXE_JS.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            "() => axe.run('#glightbox-body', {runOnly: {type: 'tag', values: %s}})"
+            % json.dumps(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        )
+        assert not result["violations"], [v["id"] for v in result["violations"]]
 
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
