@@ -8,7 +8,8 @@ AXE := node_modules/axe-core/axe.min.js
 export NO_MKDOCS_2_WARNING := 1
 export FLASK_APP := site_app
 
-.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean
+.PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean \
+	translation-status translation-record
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,15 @@ docs: $(STAMP)
 ## Preview the guide with live reload at http://127.0.0.1:8000/help/ while editing docs/.
 docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
+
+## Which translated pages are up to date, outdated (which sections) or missing; exit 1 if missing.
+translation-status: $(STAMP)
+	$(BIN)/python scripts/translations.py
+
+## After updating translations: record which French text they translate, e.g.
+## make translation-record FILES="docs/account.en.md"   (or FILES=--all)
+translation-record: $(STAMP)
+	$(BIN)/python scripts/translations.py record $(FILES)
 
 ## Retake the guide's figures from the real app (Chromium), every language of LANGUAGES:
 ## cut around their numbered points, 2x WebP in docs/assets/screenshots/<lang>/ + callouts.json.

@@ -84,11 +84,11 @@ def _instance_secret(key_file: Path) -> str:
 
 
 def _init_login(app: Flask, login_manager) -> None:
+    from flask import request
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
 
+    from . import sessions
     from .extensions import db
-    from .models import User
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -97,5 +97,9 @@ def _init_login(app: Flask, login_manager) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load_user(stamp):
-        return db.session.scalar(select(User).where(User.security_stamp == stamp))
+    def _load_user(session_id):
+        """The cookie names a server-side session: no row, no sign-in (see sessions.py)."""
+        user, changed = sessions.load_session(session_id, request.remote_addr)
+        if changed:
+            db.session.commit()
+        return user

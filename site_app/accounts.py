@@ -1,21 +1,24 @@
 """The account rules: register, activate, authenticate, reset, change, delete, purge.
 
 Nothing here reads the request: views, the CLI and the tests call these
-functions alike. Each function commits its own change together with the mails
-it causes, then hands the mails to delivery.
+functions alike. Each function that sends mail commits its change together
+with the mails it causes, then hands the mails to delivery; a sign-in
+(:func:`authenticate`) is committed by the caller, with the session it opens.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from . import notifications
+from . import notifications, sessions, tokens
 from .clock import utcnow
 from .extensions import db
 from .mail import dispatch
-from .models import User
+from .models import User, UserSession
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 
 
@@ -24,30 +27,44 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def register(email: str, password: str, locale: str) -> None:
-    """Create an unactivated account and queue its activation mail.
+def register(email: str, password: str, locale: str) -> str:
+    """Create an unactivated account and queue its activation mail; return a sign-up proof.
 
-    If the address already has an account, nothing is created and its owner is
-    told by mail instead; the caller answers the same way in both cases, so
-    nobody can learn which addresses have accounts.
+    An address still waiting for activation takes the new password, and the
+    links mailed before are retired: whoever signs up last chooses the password,
+    and only the newest mail activates it. (Pre-hijacking: a stranger who signed
+    up first with their own password cannot keep it.) The proof, kept in the
+    browser's session, lets that browser activate with one click; any other
+    browser is asked for the password (:func:`tokens.proves_signup`).
+
+    If the address has an active account, nothing changes and its owner is told
+    by mail instead; the caller answers the same way in every case (the proof
+    looks the same), so nobody can learn which addresses have accounts.
     """
-    existing = find_user(email)
-    if existing is None:
-        user = User(email=email, password_hash=hash_password(password), locale=locale)
+    hashed = hash_password(password)
+    user = find_user(email)
+    if user is None:
+        user = User(email=email, password_hash=hashed, locale=locale)
         db.session.add(user)
         try:
             db.session.flush()
         except IntegrityError:  # a simultaneous sign-up with the same address won
             db.session.rollback()
-            existing = find_user(email)
+            user = find_user(email)
         else:
             notifications.activation(user)
-    if existing is not None:
-        if existing.activated_at is None:
-            notifications.activation(existing, locale)
-        else:
-            notifications.signup_with_existing_address(existing)
-    _commit_and_send()
+            return _commit_and_prove(user)
+    if user.activated_at is not None:
+        notifications.signup_with_existing_address(user)
+        _commit_and_send()
+        return secrets.token_hex(32)  # looks like a proof, proves nothing
+    # Signed up again before activating: this sign-up starts the account anew.
+    user.password_hash = hashed
+    user.locale = locale
+    user.created_at = utcnow()  # the purge counts from here, like the new link
+    user.rotate_security_stamp()
+    notifications.activation(user)
+    return _commit_and_prove(user)
 
 
 def resend_activation(email: str, locale: str) -> None:
@@ -58,12 +75,31 @@ def resend_activation(email: str, locale: str) -> None:
         _commit_and_send()
 
 
-def activate(user: User, locale: str) -> None:
-    """Activate ``user`` (the link was confirmed) and send the "account created" mail."""
-    user.activated_at = utcnow()
-    user.locale = locale
+def activate(user: User, locale: str) -> bool:
+    """Activate ``user`` (the link was confirmed) and send the "account created" mail.
+
+    False when a new sign-up replaced the account's password and links since
+    ``user`` was read: the one conditional update makes that race harmless.
+    """
+    now = utcnow()
+    done = db.session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.security_stamp == user.security_stamp,
+            User.activated_at.is_(None),
+        )
+        .values(activated_at=now, locale=locale)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not done:
+        db.session.rollback()
+        return False
+    set_committed_value(user, "activated_at", now)  # what the update just wrote
+    set_committed_value(user, "locale", locale)
     notifications.account_created(user)
     _commit_and_send()
+    return True
 
 
 @dataclass(frozen=True)
@@ -78,7 +114,9 @@ class SignIn:
 def authenticate(email: str, password: str, locale: str) -> SignIn:
     """Check ``email`` and ``password``. Unknown address and wrong password look alike.
 
-    On success the account remembers ``locale``, the language its owner uses now.
+    On success the account remembers ``locale``, the language its owner uses now; the
+    caller commits that together with the session it opens (:mod:`site_app.sessions`):
+    one commit per sign-in.
     """
     user = find_user(email)
     if user is None:
@@ -92,7 +130,6 @@ def authenticate(email: str, password: str, locale: str) -> SignIn:
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     user.locale = locale
-    db.session.commit()
     return SignIn(ok=True, user=user)
 
 
@@ -107,15 +144,20 @@ def request_password_reset(email: str, locale: str) -> None:
     if user.activated_at is None:
         notifications.activation(user, locale)
     else:
+        user.rotate_reset_nonce()  # the reset links mailed before stop working
         notifications.password_reset(user, locale)
     _commit_and_send()
 
 
-def set_password(user: User, new_password: str) -> None:
-    """Change the password, which signs out every session and kills every link, and notify."""
+def set_password(user: User, new_password: str, keep_session: UserSession | None = None) -> None:
+    """Change the password, sign out every session but ``keep_session``, kill every link, notify.
+
+    A reset keeps no session; a change from the account page keeps the one it was made from.
+    """
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     user.rotate_security_stamp()
+    sessions.end_sessions(user, keep=keep_session)
     notifications.password_changed(user)
     _commit_and_send()
 
@@ -149,3 +191,8 @@ def purge_unactivated_accounts() -> int:
 def _commit_and_send() -> None:
     db.session.commit()
     dispatch()
+
+
+def _commit_and_prove(user: User) -> str:
+    _commit_and_send()
+    return tokens.signup_proof(user)

@@ -4,16 +4,24 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from . import accounts
+from . import accounts, sessions
+from .extensions import db
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 
 
 @accounts_cli.command("purge")
 def purge_command():
-    """Delete accounts never activated within the activation delay (safe from cron)."""
+    """Delete accounts never activated within the activation delay, and idle sessions.
+
+    Safe from cron. A session unused for PERMANENT_SESSION_LIFETIME is refused anyway;
+    this only clears its row.
+    """
     count = accounts.purge_unactivated_accounts()
     click.echo(f"Deleted {count} unactivated account(s).")
+    idle = sessions.purge_idle_sessions()
+    db.session.commit()
+    click.echo(f"Deleted {idle} idle session(s).")
 
 
 def init_app(app: Flask) -> None:

@@ -27,7 +27,7 @@ ERRORS = {
         "bad-request",
         _l("The request could not be understood"),
         _l(
-            "Something in what your browser sent was not valid. "
+            "Your browser sent a request the site could not understand. "
             "Go back, reload the page and try again."
         ),
     ),
@@ -36,38 +36,44 @@ ERRORS = {
         _l("The form has expired"),
         _l(
             "For your security, forms expire after a while or when cookies are blocked. "
-            "Reload the page and send the form again."
+            "Reload the page and submit the form again."
         ),
     ),
     404: (
         "page-not-found",
         _l("Page not found"),
-        _l("This address leads nowhere. It may have been mistyped, or the page has moved."),
+        _l("There is no page at this address. It may have been mistyped, or the page has moved."),
     ),
     405: (
         "method-not-allowed",
         _l("This action is not possible here"),
-        _l("This page cannot be used that way. Go back to the previous page and use its buttons."),
+        _l(
+            "This page can't be used that way. "
+            "Go back to the previous page and use the buttons on it."
+        ),
     ),
     413: (
         "too-large",
         _l("What you sent is too large"),
-        _l("The form you sent is larger than we accept. Shorten the text and try again."),
+        _l("The form you sent is larger than the site accepts. Shorten the text and try again."),
     ),
     429: (
         "ip-blocked",
         _l("Too many attempts"),
-        _l("Too many attempts came from your connection. Your IP address is temporarily blocked."),
+        _l("There were too many attempts from your IP address, so it is temporarily blocked."),
     ),
     500: (
         "server-error",
         _l("Something went wrong on our side"),
-        _l("An unexpected error happened. Nothing you did caused it; try again in a moment."),
+        _l(
+            "An unexpected error occurred. It wasn't caused by anything you did; "
+            "try again in a moment."
+        ),
     ),
     503: (
         "unavailable",
         _l("Service temporarily unavailable"),
-        _l("The service is under maintenance or overloaded. Try again in a few minutes."),
+        _l("The service is down for maintenance or overloaded. Try again in a few minutes."),
     ),
 }
 

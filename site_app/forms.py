@@ -65,7 +65,7 @@ def email_field(autofocus: bool = True) -> EmailField:
         filters=[normalize_email],
         validators=[
             DataRequired(_l("Enter your email address.")),
-            Length(max=EMAIL_MAX_LENGTH, message=_l("This address is too long.")),
+            Length(max=EMAIL_MAX_LENGTH, message=_l("This email address is too long.")),
             ValidEmail(),
         ],
         render_kw=render_kw,

@@ -1,19 +1,24 @@
-"""Database tables: people's accounts and the mail outbox."""
+"""Database tables: people's accounts, their sessions and the mail outbox."""
 
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .clock import utcnow
 from .extensions import db
 
 
 def new_security_stamp() -> str:
-    """Return a fresh random value; rotating it kills sessions and links at once."""
+    """Return a fresh random value; rotating it kills every outstanding link at once."""
     return secrets.token_urlsafe(24)
+
+
+def new_session_id() -> str:
+    """Return an unguessable session id (what the signed session cookie carries)."""
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -25,14 +30,24 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(8), default="fr")
-    #: Bound into every session and every link: changes with the password.
+    #: Bound into every link: changes with the password and with each new sign-up
+    #: of an unactivated address.
     security_stamp: Mapped[str] = mapped_column(String(64), unique=True, default=new_security_stamp)
+    #: Bound into reset links only: a new reset mail retires the links sent before it.
+    reset_nonce: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
 
+    sessions: Mapped[list["UserSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
     __table_args__ = (Index("ix_users_unactivated", "activated_at", "created_at"),)
+
+    #: The server-side session this object was loaded for (set by :mod:`site_app.sessions`).
+    current_session = None
 
     @property
     def is_active(self) -> bool:
@@ -40,12 +55,48 @@ class User(UserMixin, db.Model):
         return self.activated_at is not None
 
     def get_id(self) -> str:
-        """Flask-Login stores the stamp, not the id, so rotating it signs out everywhere."""
-        return self.security_stamp
+        """Flask-Login stores the session's id, not the account's: ending the row signs out."""
+        if self.current_session is None:
+            raise RuntimeError(
+                "no server-side session: sign in with auth.views.start_session "
+                "(sessions.open_session), not login_user() alone"
+            )
+        return self.current_session.id
+
+    # UserMixin compares get_id(), a session's id here: accounts compare as objects.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
     def rotate_security_stamp(self) -> None:
-        """Invalidate every session and every outstanding link of this account."""
+        """Invalidate every outstanding link of this account."""
         self.security_stamp = new_security_stamp()
+
+    def rotate_reset_nonce(self) -> None:
+        """Invalidate the reset links sent so far (a new one is about to be sent)."""
+        self.reset_nonce = secrets.token_urlsafe(16)
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The cookie carries ``id``; deleting the row signs it out.
+
+    Only summaries are kept: the browser and system, and the address's prefix
+    (``203.0.113.x``, an IPv6 /48), enough for a person to recognise a session.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_session_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The browser and the system it runs on, as named by ua-parser ("" if unknown).
+    browser: Mapped[str] = mapped_column(String(60), default="")
+    system: Mapped[str] = mapped_column(String(60), default="")
+    #: e.g. "203.0.113.x" or "2001:db8:85a3::/48".
+    place: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
 
 
 class OutboxMail(db.Model):

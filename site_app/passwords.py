@@ -79,7 +79,7 @@ def password_problems(password: str, email: str = "") -> list[str]:
     if len(password) > config["PASSWORD_MAX_LENGTH"]:
         return [_l("Use at most %(num)d characters.", num=config["PASSWORD_MAX_LENGTH"])]
     if lowered in common_passwords() or len(set(lowered)) < 3:
-        return [_l("This password is too common: it is among the first ones attackers try.")]
+        return [_l("This password is too common: it is one of the first that attackers try.")]
     if email and _built_from_email(lowered, email.lower()):
         return [_l("This password is built from your email address: choose another one.")]
     return []

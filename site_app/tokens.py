@@ -1,10 +1,14 @@
-"""Signed links: activation and password reset.
+"""Signed links (activation, password reset) and the sign-up proof a browser keeps.
 
-A token carries the account id and its security stamp. Checking returns a
-:class:`TokenCheck` so a view can tell "expired" from "tampered" from
-"already used" (the stamp or the account's state has changed since).
+A token carries the account id and its security stamp; a reset token also
+carries the account's reset nonce, rotated by each new reset mail. Checking
+returns a :class:`TokenCheck` so a view can tell "expired" from "tampered" from
+"already used" (the stamp or the account's state has changed since) and from
+"replaced" (a newer mail's link retired this one).
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,50 +20,82 @@ from .models import User
 
 ACTIVATE = "activate"
 RESET_PASSWORD = "reset-password"
+#: What can be wrong with a link; each has its page and help topic ``link-<problem>``.
+PROBLEMS = ("expired", "invalid", "used")
 
 
 @dataclass(frozen=True)
 class TokenCheck:
-    """The outcome of checking a token: exactly one of the flags is true, or ``user`` is set."""
+    """The outcome of checking a token: ``user`` when good, else what is wrong with it.
+
+    ``problem`` is ``"expired"``, ``"invalid"`` (tampered, truncated) or ``"used"`` (the
+    account changed since: used, replaced, password changed, account gone). ``replaced``
+    refines ``"used"``: a newer link of the same kind was mailed since.
+    """
 
     user: User | None = None
-    expired: bool = False
-    invalid: bool = False
-    used: bool = False
-
-    @property
-    def problem(self) -> str | None:
-        """``"expired"``, ``"invalid"``, ``"used"`` or ``None`` when the token is good."""
-        for name in ("expired", "invalid", "used"):
-            if getattr(self, name):
-                return name
-        return None
+    problem: str | None = None
+    replaced: bool = False
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=f"site_app.{purpose}")
 
 
+def _payload(user: User, purpose: str) -> list:
+    if purpose == RESET_PASSWORD:
+        return [user.id, user.security_stamp, user.reset_nonce]
+    return [user.id, user.security_stamp]
+
+
 def make_token(user: User, purpose: str) -> str:
-    """Return a signed token for ``user``, valid until their stamp changes."""
-    return _serializer(purpose).dumps([user.id, user.security_stamp])
+    """Return a signed token for ``user``, valid until their stamp (or reset nonce) changes."""
+    return _serializer(purpose).dumps(_payload(user, purpose))
 
 
 def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
     """Check ``token`` for ``purpose``; see :class:`TokenCheck`."""
     serializer = _serializer(purpose)
     try:
-        user_id, stamp = serializer.loads(token, max_age=int(max_age.total_seconds()))
+        payload = serializer.loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
-        return TokenCheck(expired=True)
+        return TokenCheck(problem="expired")
     except (BadSignature, ValueError, TypeError):
-        return TokenCheck(invalid=True)
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        return TokenCheck(problem="invalid")
+    if not isinstance(payload, list) or not payload or not isinstance(payload[0], int):
+        return TokenCheck(problem="invalid")
+    user = db.session.get(User, payload[0])
     if user is None:
         # The account is gone (deleted, or purged because never activated).
-        return TokenCheck(used=True)
-    if user.security_stamp != stamp:
-        return TokenCheck(used=True)
-    if purpose == ACTIVATE and user.activated_at is not None:
-        return TokenCheck(used=True)
-    return TokenCheck(user=user)
+        return TokenCheck(problem="used")
+    if payload == _payload(user, purpose):
+        if purpose == ACTIVATE and user.activated_at is not None:
+            return TokenCheck(problem="used")
+        return TokenCheck(user=user)
+    stamp_kept = payload[1:2] == [user.security_stamp]
+    # A pending account's stamp changes only with a new sign-up (which mails a new link);
+    # a reset nonce only with a new reset mail. Otherwise the password changed, or the
+    # account was activated: the link was used.
+    replaced = (purpose == ACTIVATE and user.activated_at is None) or (
+        purpose == RESET_PASSWORD and stamp_kept
+    )
+    return TokenCheck(problem="used", replaced=replaced)
+
+
+def signup_proof(user: User) -> str:
+    """A value for the session of the browser that signed ``user`` up.
+
+    It changes with the stamp, so it holds only for the newest sign-up of the
+    address: that browser chose the password the account has now. Activating
+    from any other browser asks for that password (see :func:`proves_signup`).
+    It reveals nothing of the stamp.
+    """
+    key = current_app.secret_key
+    key = key if isinstance(key, bytes) else key.encode()
+    message = f"signup-browser:{user.id}:{user.security_stamp}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def proves_signup(user: User, proof: object) -> bool:
+    """True when ``proof`` (from the session) is the current :func:`signup_proof` of ``user``."""
+    return isinstance(proof, str) and hmac.compare_digest(proof, signup_proof(user))

@@ -124,7 +124,19 @@ def postgres_uri():
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+def pytest_generate_tests(metafunc):
+    """Tests marked ``both_databases`` run on SQLite and PostgreSQL; the others on SQLite.
+
+    Mark what depends on the database itself: outbox claims, races, pooled connections,
+    purge plans, migrations.
+    """
+    if "database_uri" in metafunc.fixturenames:
+        marked = metafunc.definition.get_closest_marker("both_databases")
+        kinds = ["sqlite", "postgresql"] if marked else ["sqlite"]
+        metafunc.parametrize("database_uri", kinds, indirect=True)
+
+
+@pytest.fixture
 def database_uri(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
@@ -205,14 +217,15 @@ def link_in(message, pattern):
     return re.sub(r"^https?://[^/]+", "", match.group(0))
 
 
-MEMBER_PASSWORD = "correct horse battery staple"
+#: The password of every test account (accepted by the password rules).
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
 def member(client, inbox):
     """An activated account (``member@example.org``), signed out."""
     address = "member@example.org"
-    submit(client, "/signup", {"email": address, "password": MEMBER_PASSWORD})
+    submit(client, "/signup", {"email": address, "password": PASSWORD})
     submit(client, link_in(inbox.last(address), "/activate/"), {})
     submit(client, "/logout", {}, form_url="/account")
     inbox.clear()

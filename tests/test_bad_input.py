@@ -1,13 +1,11 @@
 """Bad input gets a clear, localized message and changes nothing; never a 500."""
 
 import pytest
-from conftest import csrf_token, submit
+from conftest import PASSWORD, csrf_token, submit
 from sqlalchemy import func, select
 
 from site_app.extensions import db
 from site_app.models import OutboxMail, User
-
-PASSWORD = "correct horse battery staple"
 
 
 def counts(app):
@@ -24,7 +22,7 @@ def counts(app):
         ("", PASSWORD, "Enter your email address."),
         ("not-an-address", PASSWORD, "Enter a valid email address"),
         ("a@b", PASSWORD, "Enter a valid email address"),
-        ("x" * 300 + "@example.org", PASSWORD, "This address is too long."),
+        ("x" * 300 + "@example.org", PASSWORD, "This email address is too long."),
         ("zoé@example.org", PASSWORD, "Use only unaccented letters"),
         ("zoe\u202e@example.org", PASSWORD, "Use only unaccented letters"),
         ("zoe@exa\u202emple.org", PASSWORD, "Enter a valid email address"),

@@ -301,7 +301,19 @@ def test_app_pages_are_accessible(live, open_page, axe_source, lang):
     problems += axe_violations(page, axe_source)
     support.follow_link_in_mail(page, mail, "/activate/")
     problems += axe_violations(page, axe_source)
+    # The same link in another browser asks for the password chosen at sign-up.
+    other = open_page(lang)
+    other.goto(page.url)
+    other.wait_for_selector("main input[autocomplete='current-password']")
+    problems += axe_violations(other, axe_source)
     support.confirm_activation(page)
+    problems += axe_violations(page, axe_source)
+    # Signed in on two browsers: the sessions list, and its form in error.
+    support.sign_in(other, live, support.EMAIL, support.PASSWORD)
+    page.reload()
+    page.fill("#sessions_password", support.WRONG_PASSWORD)
+    page.locator('form[action$="/sign-out-others"] button[type="submit"]').click()
+    page.wait_for_selector("#sessions_password-error")
     problems += axe_violations(page, axe_source)
     support.sign_out(page)
     # B1, then B2.

@@ -4,9 +4,7 @@ import re
 import time
 
 import pytest
-from conftest import free_port, link_in, submit
-
-PASSWORD = "correct horse battery staple"
+from conftest import PASSWORD, free_port, link_in, submit
 
 
 def fail_sign_in(client, address="member@example.org", ip="203.0.113.7", **kwargs):

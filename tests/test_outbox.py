@@ -1,13 +1,14 @@
 """The mail outbox: nothing is lost when SMTP is down; ``flask outbox deliver``."""
 
+import pytest
 from aiosmtpd.controller import Controller
-from conftest import free_port, link_in, submit
+from conftest import PASSWORD, free_port, link_in, submit
 from sqlalchemy import select
 
 from site_app.extensions import db
 from site_app.models import OutboxMail, User
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.both_databases
 
 
 def test_sign_up_while_smtp_is_down_keeps_account_and_mail(make_app, inbox):
@@ -78,15 +79,3 @@ def test_without_smtp_server_mails_go_to_the_dev_mailbox(make_app, inbox):
 
 def test_dev_mailbox_is_closed_when_smtp_is_configured(client):
     assert client.get("/dev/mailbox").status_code == 404
-
-
-def test_background_delivery_does_not_hold_the_response(make_app, inbox):
-    import time
-
-    app = make_app(OUTBOX_DELIVERY="background")
-    client = app.test_client()
-    submit(client, "/signup", {"email": "bg@example.org", "password": PASSWORD})
-    deadline = time.monotonic() + 10
-    while not inbox.to("bg@example.org") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert inbox.last("bg@example.org")["Subject"] == "VEUILLEZ ACTIVER VOTRE COMPTE"

@@ -9,7 +9,7 @@ import time
 import pytest
 import sqlalchemy
 from aiosmtpd.controller import Controller
-from conftest import POSTGRES_URI, ROOT, free_port, submit
+from conftest import PASSWORD, POSTGRES_URI, ROOT, free_port, submit
 from sqlalchemy import func, select, text
 
 from site_app import accounts
@@ -17,7 +17,7 @@ from site_app.extensions import db
 from site_app.mail import outbox
 from site_app.models import OutboxMail, User
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.both_databases
 
 
 def test_migrations_build_the_schema_the_models_describe(make_app):
@@ -217,13 +217,17 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     assert answer.status_code == 503 and answer.json["database"].startswith("error")
 
 
-def test_a_connection_the_database_closed_is_replaced_unseen(make_app, database_uri, inbox):
-    """A pooled connection is checked before use (``pool_pre_ping``, site_app/config.py)."""
-    if database_uri.startswith("sqlite"):
-        pytest.skip("SQLite holds no connection to a server: there is nothing to lose")
+def test_a_connection_the_database_closed_is_replaced_unseen(make_app, postgres_uri, inbox):
+    """A pooled connection is checked before use (``pool_pre_ping``, site_app/config.py).
+
+    PostgreSQL only: SQLite holds no connection to a server, there is nothing to lose.
+    """
     pages = {}
     for pre_ping in (False, True):
-        app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": pre_ping})
+        app = make_app(
+            SQLALCHEMY_DATABASE_URI=postgres_uri,
+            SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": pre_ping},
+        )
         client = app.test_client()
         with app.test_request_context("/"):
             accounts.register("pooled@example.org", PASSWORD, "en")

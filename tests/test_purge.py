@@ -1,12 +1,13 @@
 """``flask accounts purge``: never-activated accounts go after the activation delay."""
 
-from conftest import link_in, submit
+import pytest
+from conftest import PASSWORD, link_in, submit
 from sqlalchemy import select
 
 from site_app.extensions import db
 from site_app.models import User
 
-PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.both_databases
 
 
 def test_purge_deletes_only_expired_unactivated_accounts(app, client, inbox, runner, time_machine):

@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from conftest import link_in, submit
+from conftest import PASSWORD, link_in, submit
 from sqlalchemy import select
 
+from site_app.config import LANGUAGES
 from site_app.extensions import db
 from site_app.models import User
 
-PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 
@@ -125,6 +125,35 @@ def test_password_reset_end_to_end(app, client, member, inbox, lang):
     assert other_device.get("/account").status_code == 302
     assert sign_in(client, member).status_code == 422
     assert sign_in(client, member, NEW_PASSWORD).location == "/account"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_newer_reset_link_retires_the_older_ones(app, client, member, inbox, lang):
+    replaced_title = {
+        "fr": "Un lien plus récent a remplacé celui-ci",
+        "en": "A newer link has replaced this one",
+    }[lang]
+    client.get(f"/language/{lang}")
+    submit(client, "/password/forgot", {"email": member})
+    first = link_in(inbox.last(member), "/password/reset/")
+    submit(app.test_client(), "/password/forgot", {"email": member})  # anyone may ask
+    second = link_in(inbox.last(member), "/password/reset/")
+    assert first != second
+
+    old = client.get(first)
+    assert old.status_code == 410
+    assert replaced_title in old.text
+    match = re.search(r'href="([^"]+#link-used)"', old.text)
+    assert match and match.group(1).startswith("/help/")
+    posted = submit(client, first, {"password": NEW_PASSWORD}, form_url="/password/forgot")
+    assert posted.status_code == 410
+    assert sign_in(client, member).location == "/account"  # the old link changed nothing
+    submit(client, "/logout", {}, form_url="/account")
+
+    assert submit(client, second, {"password": NEW_PASSWORD}).location == "/login"
+    assert sign_in(client, member, NEW_PASSWORD).location == "/account"
+    used = client.get(second)
+    assert used.status_code == 410 and replaced_title not in used.text
 
 
 def test_reset_answers_the_same_for_unknown_addresses(client, inbox):

@@ -14,3 +14,12 @@ class ChangePasswordForm(Form):
 
 class DeleteAccountForm(Form):
     password = current_password_field()
+
+
+class SignOutOthersForm(Form):
+    """« Sign out the other sessions »: the password proves it is the owner asking.
+
+    Its own field name: the delete form on the same page has ``password``.
+    """
+
+    sessions_password = current_password_field()

@@ -2,24 +2,26 @@
 
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from .. import accounts
+from .. import accounts, sessions
+from ..extensions import db
 from ..forms import ConfirmForm
 from ..passwords import verify_password
 from . import bp
-from .forms import ChangePasswordForm, DeleteAccountForm
+from .forms import ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
 
 
-def _page(password_form=None, delete_form=None, status=200):
-    password_form = password_form or ChangePasswordForm(formdata=None)
-    delete_form = delete_form or DeleteAccountForm(formdata=None)
+def _page(password_form=None, delete_form=None, sessions_form=None, status=200):
     return (
         render_template(
             "account/index.html",
             user=current_user,
-            password_form=password_form,
-            delete_form=delete_form,
+            sessions=sessions.active_sessions(current_user),
+            current_session=current_user.current_session,
+            password_form=password_form or ChangePasswordForm(formdata=None),
+            delete_form=delete_form or DeleteAccountForm(formdata=None),
+            sessions_form=sessions_form or SignOutOthersForm(formdata=None),
             logout_form=ConfirmForm(formdata=None),
         ),
         status,
@@ -40,15 +42,30 @@ def change_password():
     if form.validate_on_submit():
         if verify_password(current_user.password_hash, form.current_password.data):
             user = current_user._get_current_object()
-            accounts.set_password(user, form.new_password.data)
-            login_user(user)  # this session follows the new stamp; all others end
+            accounts.set_password(user, form.new_password.data, keep_session=user.current_session)
             flash(
-                _l("Your password has been changed. Your other sessions are signed out."),
+                _l("Your password has been changed, and your other sessions have been signed out."),
                 "success",
             )
             return redirect(url_for("account.index"))
         form.current_password.errors.append(_l("This is not your current password."))
     return _page(password_form=form, status=422)
+
+
+@bp.route("/sessions/sign-out-others", methods=["POST"])
+@login_required
+def sign_out_other_sessions():
+    """End every session of the account but this one (the password is asked)."""
+    form = SignOutOthersForm()
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.sessions_password.data):
+            user = current_user._get_current_object()
+            sessions.end_sessions(user, keep=user.current_session)
+            db.session.commit()
+            flash(_l("Your other sessions are signed out."), "success")
+            return redirect(url_for("account.index", _anchor="sessions"))
+        form.sessions_password.errors.append(_l("This is not your password."))
+    return _page(sessions_form=form, status=422)
 
 
 @bp.route("/delete", methods=["POST"])

@@ -1,5 +1,6 @@
 """Forms of the sign-up, sign-in and password reset pages."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 
 from ..forms import Form, current_password_field, email_field, new_password_field
@@ -20,3 +21,9 @@ class ResetPasswordForm(Form):
     """``account_email`` is set by the view so the rules can compare against it."""
 
     password = new_password_field()
+
+
+class ActivateWithPasswordForm(Form):
+    """Activation from a browser that did not sign up: the password chosen at sign-up."""
+
+    password = current_password_field(_l("The password you chose when signing up"))

@@ -5,19 +5,38 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, tokens
+from .. import accounts, sessions, tokens
+from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
 from ..limits import login_failure_limits, mail_action_limits
 from ..page_cache import cached_for_anonymous
+from ..passwords import verify_password
 from ..safety import safe_next
+from ..templating import render_form
 from . import bp
-from .forms import LoginForm, ResetPasswordForm, SignupForm
+from .forms import ActivateWithPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 
 
 def start_session(user) -> None:
-    """Sign ``user`` in on a fresh session (no value of the old one survives)."""
+    """Sign ``user`` in on a new server-side session and a fresh cookie.
+
+    The session this browser had (any account) ends; no value of the old cookie survives.
+    """
+    if current_user.is_authenticated:
+        sessions.end_session(current_user.current_session)
+    sessions.open_session(user, request.user_agent.string, request.remote_addr)
+    db.session.commit()
     session.clear()
     login_user(user)
+
+
+def end_session() -> None:
+    """Sign this browser out: its server-side session row ends, then the cookie is emptied."""
+    if current_user.is_authenticated:
+        sessions.end_session(current_user.current_session)
+        db.session.commit()
+    logout_user()
+    session.clear()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,10 +79,16 @@ def login():
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        accounts.register(form.email.data, form.password.data, str(get_locale()))
-        session["pending_email"] = form.email.data
-        return redirect(url_for("auth.check_mailbox", reason="signup"))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+        proof = accounts.register(form.email.data, form.password.data, str(get_locale()))
+        session["signup_proof"] = proof
+        return _check_your_mailbox(form.email.data, "signup")
+    return render_form("auth/signup.html", form)
+
+
+def _check_your_mailbox(email: str, reason: str):
+    """Send the person to "check your mailbox", which names the address they typed."""
+    session["pending_email"] = email
+    return redirect(url_for("auth.check_mailbox", reason=reason))
 
 
 @bp.route("/check-your-mail/<any(signup, resend, reset):reason>")
@@ -76,17 +101,30 @@ def check_mailbox(reason):
 
 @bp.route("/activate/<token>", methods=["GET", "POST"])
 def activate(token):
-    """GET only shows a button: mail scanners open links, they must not activate."""
+    """GET only shows a button: mail scanners open links, they must not activate.
+
+    A browser other than the one that signed up last is asked for the password
+    chosen then: only the mailbox's holder who knows the password activates it.
+    """
     check = tokens.check_token(token, tokens.ACTIVATE, _delay("ACTIVATION_DELAY"))
     if check.problem:
-        return _link_problem(check.problem, "activate")
-    form = ConfirmForm()
+        return _link_problem(check, "activate")
+    needs_password = not tokens.proves_signup(check.user, session.get("signup_proof"))
+    form = ActivateWithPasswordForm() if needs_password else ConfirmForm()
     if form.validate_on_submit():
-        accounts.activate(check.user, str(get_locale()))
-        start_session(check.user)
-        flash(_l("Your account is activated. Welcome!"), "success")
-        return redirect(url_for("account.index"))
-    return render_template("auth/activate.html", form=form, email=check.user.email)
+        if needs_password and not verify_password(check.user.password_hash, form.password.data):
+            form.password.errors.append(
+                _l("This is not the password chosen at the last sign-up with this address.")
+            )
+        elif accounts.activate(check.user, str(get_locale())):
+            start_session(check.user)
+            flash(_l("Your account is now active. Welcome!"), "success")
+            return redirect(url_for("account.index"))
+        else:  # a new sign-up replaced this link while it was being confirmed
+            return _link_problem(tokens.TokenCheck(problem="used", replaced=True), "activate")
+    return render_form(
+        "auth/activate.html", form, email=check.user.email, needs_password=needs_password
+    )
 
 
 @bp.route("/activation/resend", methods=["GET", "POST"])
@@ -95,12 +133,8 @@ def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
         accounts.resend_activation(form.email.data, str(get_locale()))
-        session["pending_email"] = form.email.data
-        return redirect(url_for("auth.check_mailbox", reason="resend"))
-    return (
-        render_template("auth/resend_activation.html", form=form),
-        422 if form.errors else 200,
-    )
+        return _check_your_mailbox(form.email.data, "resend")
+    return render_form("auth/resend_activation.html", form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -111,30 +145,25 @@ def forgot_password():
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
         accounts.request_password_reset(form.email.data, str(get_locale()))
-        session["pending_email"] = form.email.data
-        return redirect(url_for("auth.check_mailbox", reason="reset"))
-    return render_template("auth/forgot_password.html", form=form), 422 if form.errors else 200
+        return _check_your_mailbox(form.email.data, "reset")
+    return render_form("auth/forgot_password.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     check = tokens.check_token(token, tokens.RESET_PASSWORD, _delay("PASSWORD_RESET_DELAY"))
     if check.problem:
-        return _link_problem(check.problem, "reset")
+        return _link_problem(check, "reset")
     form = ResetPasswordForm()
     form.account_email = check.user.email
     if form.validate_on_submit():
         # Only the owner can follow the link: their language is the one they use now.
         accounts.set_locale(check.user, str(get_locale()))
-        accounts.set_password(check.user, form.password.data)
-        logout_user()
-        session.clear()
+        accounts.set_password(check.user, form.password.data)  # ends all its sessions
+        end_session()
         flash(_l("Your password has been changed. Sign in with your new password."), "success")
         return redirect(url_for("auth.login"))
-    return (
-        render_template("auth/reset_password.html", form=form, email=check.user.email),
-        422 if form.errors else 200,
-    )
+    return render_form("auth/reset_password.html", form, email=check.user.email)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -143,9 +172,8 @@ def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    logout_user()
-    session.clear()
-    flash(_l("You are signed out."), "success")
+    end_session()
+    flash(_l("You have been signed out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -153,13 +181,15 @@ def _delay(name):
     return current_app.config[name]
 
 
-def _link_problem(problem: str, purpose: str):
-    """The page for an expired, tampered or already used link, with its help topic."""
+def _link_problem(check: tokens.TokenCheck, purpose: str):
+    """The page for an expired, tampered, used or replaced link, with its help topic."""
+    problem = check.problem
     status = 400 if problem == "invalid" else 410
     return (
         render_template(
             "errors/link.html",
             problem=problem,
+            replaced=check.replaced,
             purpose=purpose,
             topic=f"link-{problem}",
             form=EmailForm(formdata=None),

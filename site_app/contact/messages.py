@@ -15,9 +15,9 @@ from ..models import ContactMessage
 
 #: Subjects offered by the contact form: a help topic each, or "other".
 CONTACT_TOPICS = {
-    "create-account": _l("Creating my account, the activation mail"),
+    "create-account": _l("Creating my account, the activation email"),
     "wrong-password": _l("Signing in, my password"),
-    "ip-blocked": _l("My address is blocked"),
+    "ip-blocked": _l("My IP address is blocked"),
     "account-page": _l("My account"),
     "other": _l("Something else"),
 }

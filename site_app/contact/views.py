@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..forms import Form, email_field
 from ..limits import mail_action_limits
+from ..templating import render_form
 from . import messages
 
 bp = Blueprint("contact", __name__)
@@ -65,7 +66,7 @@ def contact():
             )
             session["contact_reference"] = sent_message.reference
         return redirect(url_for("contact.sent"))
-    return render_template("contact/index.html", form=form), 422 if form.errors else 200
+    return render_form("contact/index.html", form)
 
 
 @bp.route("/contact/sent")
