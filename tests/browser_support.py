@@ -112,12 +112,33 @@ def _quiet_handler():
     return QuietHandler
 
 
+class _AsHost:
+    """WSGI wrapper: every request reaches the app as a request for ``host``."""
+
+    def __init__(self, app, host: str):
+        self.app, self.host = app, host
+
+    def __call__(self, environ, start_response):
+        environ["HTTP_HOST"] = self.host
+        return self.app(environ, start_response)
+
+
 class LiveApp:
     """The app served over HTTP from a thread, on a throw-away SQLite database."""
 
-    def __init__(self, help_site: Path, workdir: Path, port: int | None = None, **config):
+    def __init__(
+        self,
+        help_site: Path,
+        workdir: Path,
+        port: int | None = None,
+        host: str | None = None,
+        **config,
+    ):
+        """``host``: the ``Host`` the app sees, whatever the browser sent (e.g. the host of
+        ``PUBLIC_URL``, so that an app serving only its public address answers)."""
         self.help_site = Path(help_site)
         self.workdir = Path(workdir)
+        self.host = host
         self.port = port if port and _port_is_free(port) else _free_port()
         self.config = {
             "SECRET_KEY": "browser-tests-secret-key",
@@ -148,8 +169,9 @@ class LiveApp:
         with self.app.app_context():
             db.drop_all()
             db.create_all()
+        served = self.app if self.host is None else _AsHost(self.app, self.host)
         self.server = make_server(
-            "127.0.0.1", self.port, self.app, threaded=True, request_handler=_quiet_handler()
+            "127.0.0.1", self.port, served, threaded=True, request_handler=_quiet_handler()
         )
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -19,6 +19,7 @@ import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import browser_support as support
 import mail_reader
@@ -335,10 +336,14 @@ def capture(browser, help_site: Path, workdir: Path, lang: str, out_dir: Path | 
     import time_machine
 
     callouts = {}
-    config = {"PUBLIC_URL": mail_reader.PUBLIC_URL}
+    # The app is told its public address and sees it as the requests' host: mails link
+    # there, never to the loopback port the browser really talks to.
+    public = urlsplit(mail_reader.PUBLIC_URL)
     with (
         time_machine.travel(support.FROZEN_AT, tick=False),
-        support.LiveApp(help_site, workdir, **config) as live,
+        support.LiveApp(
+            help_site, workdir, host=public.netloc, PUBLIC_URL=mail_reader.PUBLIC_URL
+        ) as live,
     ):
         page = support.new_page(browser, lang)
         # The browser's clock too: the B2 countdown reads Date.now().
@@ -354,7 +359,8 @@ def capture(browser, help_site: Path, workdir: Path, lang: str, out_dir: Path | 
             page.wait_for_url("**/login")
             scene("login")
             support.sign_up(page, support.EMAIL, support.PASSWORD)
-            mail = mail_reader.newest_mail(live.app, "activate", support.EMAIL, live.base_url)
+            served = f"http://{public.netloc}"  # what url_for() builds without PUBLIC_URL
+            mail = mail_reader.newest_mail(live.app, "activate", support.EMAIL, served)
             if live.base_url in mail.html or mail_reader.PUBLIC_URL not in mail.html:
                 raise AssertionError(f"the mail's links are not on {mail_reader.PUBLIC_URL}")
             reader = page.context.new_page()

@@ -46,9 +46,9 @@ class ReceivedMail:
 def newest_mail(app, kind: str, recipient: str, public_origin: str | None = None) -> ReceivedMail:
     """The newest mail of ``kind`` to ``recipient`` in the app's outbox.
 
-    ``public_origin`` (the live server's own ``http://127.0.0.1:port``), when given,
-    is replaced by :data:`PUBLIC_URL` in the HTML: the stand-in for apps whose
-    mails do not yet build their links from ``PUBLIC_URL``.
+    ``public_origin`` (the origin the app believed it was serving), when given, is
+    replaced by :data:`PUBLIC_URL` in the HTML: a stand-in for apps whose mails do not
+    build their links from ``PUBLIC_URL`` yet; a no-op once they do.
     """
     from sqlalchemy import select
 
