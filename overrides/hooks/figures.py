@@ -3,7 +3,8 @@
 * Every ``<img>`` of ``assets/screenshots/<lang>/<name>.webp`` gets ``width`` and
   ``height`` (CSS pixels) from ``callouts.json`` in that folder, written by
   ``make screenshots``: the browser keeps the figure's room while it loads, so nothing
-  shifts. A figure missing there fails the build.
+  shifts. A figure missing there is a warning, so ``--strict`` fails (``make screenshots``
+  itself builds without it: the figures of a new language do not exist yet).
 * Each zoom link (``a.glightbox``, added by mkdocs-glightbox) carries the lightbox's
   labels in the page's language (``extra.figure_zoom`` of the page's language in
   ``mkdocs.yml``) for ``javascripts/figures.js``, and says that it opens a dialog.
@@ -17,7 +18,9 @@ import re
 from functools import cache
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger("figures")
 
 FIGURE_SRC = re.compile(r'src="[^"]*?assets/screenshots/([^/"]+)/([^/"]+\.webp)"')
 IMG_TAG = re.compile(r"<img\b[^>]*>")
@@ -38,10 +41,11 @@ def _sized(tag: str, docs_dir: Path) -> str:
     lang, name = found.groups()
     figure = _callouts(docs_dir / "assets" / "screenshots" / lang / "callouts.json").get(name)
     if figure is None:
-        raise PluginError(
-            f"figures hook: assets/screenshots/{lang}/{name} is not in its callouts.json "
+        log.warning(
+            f"assets/screenshots/{lang}/{name} is not in its callouts.json "
             "(run make screenshots, or fix the figure's name)"
         )
+        return tag
     tag = re.sub(r'\s(width|height)="[^"]*"', "", tag)
     return tag.replace("<img ", f'<img width="{figure["width"]}" height="{figure["height"]}" ', 1)
 
