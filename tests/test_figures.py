@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import browser_support as support
+import figure_layout
 import figures
 import pytest
 
@@ -65,11 +66,12 @@ def test_badges_sit_on_their_element_and_never_on_another(lang):
         area = {"x": 0, "y": 0, "width": figure["width"], "height": figure["height"]}
         for point in figure["points"]:
             badge, where = point["badge"], f"{lang}/{name}, badge {point['point']}"
-            assert figures._inside(badge, area, slack=0), f"{where} is cut off"
+            assert figure_layout.inside(badge, area, slack=0), f"{where} is cut off"
             assert _distance(badge, point) <= BESIDE, f"{where} is away from its element"
             others = [e for e in figure["elements"] if e["point"] != point["point"]]
             for other in others:
-                assert not figures._intersects(badge, other), f"{where} covers {other['point']}"
+                covered = figure_layout.intersects(badge, other)
+                assert not covered, f"{where} covers {other['point']}"
                 assert _distance(badge, point) < _distance(badge, other), (
                     f"{where} is nearer to point {other['point']} than to its own"
                 )
@@ -81,9 +83,10 @@ def test_badge_placement_avoids_a_neighbour_control():
     sign_up_tab = {"point": 3, "box": {"x": 500, "y": 105, "width": 215, "height": 45}}
     sign_up_tab["obstacles"] = [sign_in_tab]
     area = {"x": 300, "y": 60, "width": 560, "height": 300}
-    [badge] = figures.place_badges([sign_up_tab], area)
-    assert not figures._intersects(badge, sign_in_tab)
-    assert figures._intersects(badge, figures._grow(sign_up_tab["box"], figures.FRAME_MARGIN))
+    [badge] = figure_layout.place_badges([sign_up_tab], area)
+    assert not figure_layout.intersects(badge, sign_in_tab)
+    frame = figure_layout.grow(sign_up_tab["box"], figure_layout.FRAME_MARGIN)
+    assert figure_layout.intersects(badge, frame)
 
 
 # --- The built guide ---------------------------------------------------------------------------
