@@ -139,6 +139,18 @@ def test_every_figure_is_sized_zoomable_described_and_numbered(help_site):
                     assert not texts & other_texts, f"{name}: one alt for {lang}, {other_lang}"
 
 
+def test_the_lightbox_never_delays_the_first_paint(help_site):
+    """Its script is not in <head>; pages without figures do not load it at all."""
+    for path in sorted(help_site.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        head, _, body = page.partition("</head>")
+        assert "glightbox.min.js" not in head, path
+        if "assets/screenshots/" not in body:
+            assert "glightbox" not in page, path
+        else:
+            assert body.index("glightbox.min.js") < body.index('id="init-glightbox"'), path
+
+
 def test_point_4_is_the_activation_mail_the_app_sends(app):
     """The mail reader shows the subject of the real mail, in each language, from the app."""
     from flask_babel import force_locale, gettext

@@ -8,6 +8,9 @@
 * Each zoom link (``a.glightbox``, added by mkdocs-glightbox) carries the lightbox's
   labels in the page's language (``extra.figure_zoom`` of the page's language in
   ``mkdocs.yml``) for ``javascripts/figures.js``, and says that it opens a dialog.
+* The lightbox costs nothing where it is not used: pages without images do not load it,
+  and its script moves from ``<head>`` (where the plugin puts it, blocking the first
+  paint) to the end of ``<body>``, just before the plugin's own call to it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ log = get_plugin_logger("figures")
 
 FIGURE_SRC = re.compile(r'src="[^"]*?assets/screenshots/([^/"]+)/([^/"]+\.webp)"')
 IMG_TAG = re.compile(r"<img\b[^>]*>")
+LIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>\s*')
+LIGHTBOX_CALL = '<script id="init-glightbox">'
 ZOOM_LINK = re.compile(r'<a class="glightbox"')
 
 
@@ -50,6 +55,13 @@ def _sized(tag: str, docs_dir: Path) -> str:
     return tag.replace("<img ", f'<img width="{figure["width"]}" height="{figure["height"]}" ', 1)
 
 
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """No image on the page: mkdocs-glightbox leaves it alone (its ``glightbox`` meta)."""
+    if "![" not in markdown and "<img" not in markdown:
+        page.meta.setdefault("glightbox", False)
+    return markdown
+
+
 def on_page_content(html_text: str, page, config, files) -> str:
     docs_dir = Path(config["docs_dir"])
     html_text = IMG_TAG.sub(lambda m: _sized(m.group(0), docs_dir), html_text)
@@ -61,6 +73,15 @@ def on_page_content(html_text: str, page, config, files) -> str:
             html_text,
         )
     return html_text
+
+
+def on_post_page(output: str, page, config) -> str:
+    """Load the lightbox's script at the end of the page, right before it is called."""
+    found = LIGHTBOX_SCRIPT.search(output)
+    if not found or LIGHTBOX_CALL not in output:
+        return output
+    output = output[: found.start()] + output[found.end() :]
+    return output.replace(LIGHTBOX_CALL, found.group(0).strip() + "\n" + LIGHTBOX_CALL, 1)
 
 
 def on_post_build(config) -> None:
