@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from . import cli, errors, health, help, i18n, mail, safety
+    from . import cli, errors, health, help, i18n, limits, mail, safety
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
 
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     safety.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     mail.init_app(app)
     help.init_app(app)
     cli.init_app(app)

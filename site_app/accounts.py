@@ -109,14 +109,18 @@ class SignIn:
     ok: bool
     user: User | None = None
     needs_activation: bool = False
+    #: The password was right but the account is under attack: mail a sign-in link.
+    confirm_by_mail: bool = False
 
 
-def authenticate(email: str, password: str, locale: str) -> SignIn:
+def authenticate(email: str, password: str, locale: str, by_mail: bool = False) -> SignIn:
     """Check ``email`` and ``password``. Unknown address and wrong password look alike.
 
     On success the account remembers ``locale``, the language its owner uses now; the
     caller commits that together with the session it opens (:mod:`site_app.sessions`):
-    one commit per sign-in.
+    one commit per sign-in. With ``by_mail`` (the account is under attack) the right
+    password signs nobody in: the outcome asks for a sign-in link to be mailed instead
+    (:func:`send_sign_in_link`).
     """
     user = find_user(email)
     if user is None:
@@ -126,11 +130,30 @@ def authenticate(email: str, password: str, locale: str) -> SignIn:
         return SignIn(ok=False)
     if user.activated_at is None:
         return SignIn(ok=False, needs_activation=True)
+    if by_mail:
+        return SignIn(ok=False, user=user, confirm_by_mail=True)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
     user.locale = locale
     return SignIn(ok=True, user=user)
+
+
+def send_sign_in_link(email: str, locale: str) -> None:
+    """Mail the owner of ``email`` a single-use sign-in link (their password was right
+    while the account is under attack)."""
+    user = find_user(email)
+    if user is not None:
+        notifications.sign_in_link(user, locale)
+        _commit_and_send()
+
+
+def warn_account_targeted(email: str) -> None:
+    """Tell the owner of ``email``, if any, that strangers are guessing their password."""
+    user = find_user(email)
+    if user is not None:
+        notifications.account_targeted(user)
+        _commit_and_send()
 
 
 def request_password_reset(email: str, locale: str) -> None:

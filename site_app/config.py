@@ -69,6 +69,9 @@ RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 #: Failed sign-ins from one address, and against one account (all addresses).
 LOGIN_FAILURES_PER_IP = "5 per 5 minutes"
 LOGIN_FAILURES_PER_ACCOUNT = "20 per hour"
+#: Once an account's failures pass that limit, its password alone signs nobody in: the
+#: right password mails a single-use sign-in link, valid this long, to the account.
+SIGN_IN_LINK_DELAY = timedelta(minutes=15)
 #: Mail-sending actions: per address, and per target email.
 MAIL_ACTIONS_PER_IP = "10 per hour"
 MAIL_ACTIONS_PER_EMAIL = "3 per hour"

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import limiter
 from .help.topics import help_url
+from .limits import Blocked, keep_limit_page
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,9 @@ ERRORS = {
         _l("The form you sent is larger than the site accepts. Shorten the text and try again."),
     ),
     429: (
-        "ip-blocked",
-        _l("Too many attempts"),
-        _l("There were too many attempts from your IP address, so it is temporarily blocked."),
+        "too-many-requests",
+        _l("Too many requests"),
+        _l("Too many requests came from your connection. Wait a moment, then try again."),
     ),
     500: (
         "server-error",
@@ -78,6 +79,42 @@ ERRORS = {
 }
 
 
+#: Why a request was refused (``limits.Blocked.cause``) → (reference, help topic, title,
+#: explanation). Each cause is named for what happened, never another one's (issue 11).
+LIMIT_CAUSES = {
+    "ip": (
+        "B2",
+        "ip-blocked",
+        _l("Too many attempts"),
+        _l("There were too many attempts from your IP address, so it is temporarily blocked."),
+    ),
+    "account": (
+        "B3",
+        "account-protected",
+        _l("This account is protected"),
+        _l(
+            "Too many wrong passwords were tried for this account, from several connections. "
+            "To protect it, its password alone no longer signs anyone in for a while."
+        ),
+    ),
+    "mail": (
+        "E429-MAIL",
+        "too-many-mails",
+        _l("Too many emails requested for this address"),
+        _l(
+            "Several emails were already requested for this address recently. "
+            "To protect its inbox, no more are sent for now."
+        ),
+    ),
+    "mail-ip": (
+        "E429-IP",
+        "too-many-requests",
+        _l("Too many requests"),
+        _l("Many emails were requested from your connection recently. Wait before asking again."),
+    ),
+}
+
+
 def wants_json() -> bool:
     """Tell whether the client prefers JSON to HTML."""
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
@@ -91,6 +128,8 @@ def error_response(status: int, reference: str | None = None, **context):
     """Answer ``status`` with its page (or JSON), its reference and its help link."""
     topic, title, message = ERRORS[status]
     topic = context.pop("topic", topic)
+    title = context.pop("title", title)
+    message = context.pop("message", message)
     reference = reference or f"E{status}"
     link = help_url(topic)
     if wants_json():
@@ -118,16 +157,25 @@ def error_response(status: int, reference: str | None = None, **context):
 
 
 def _blocked(error):
-    limit = limiter.current_limit
-    reset = limit.reset_at if limit else time.time() + 60
+    """The page of a refusal: its own cause (limits.Blocked), or a Flask-Limiter limit."""
+    if isinstance(error, Blocked):
+        keep_limit_page(error)
+        reset, cause = error.reset_at, error.cause
+        reference, topic, title, message = LIMIT_CAUSES[cause]
+        context = {"topic": topic, "title": title, "message": message}
+    else:
+        limit = limiter.current_limit
+        reset = limit.reset_at if limit else time.time() + 60
+        cause, reference, context = None, "E429", {}
     seconds = max(int(reset - time.time()), 1)
-    login = request.endpoint == "auth.login"
     page, status = error_response(
         429,
-        reference="B2" if login else "E429",
+        reference=reference,
         seconds=seconds,
         reset_at=int(reset),
-        login_blocked=login,
+        cause=cause,
+        on_sign_in=request.endpoint == "auth.login",
+        **context,
     )
     # Said here, only when blocked: Flask-Limiter's own headers (RATELIMIT_HEADERS_ENABLED)
     # would cost a round trip to the limit storage on every limited request.

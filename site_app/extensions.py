@@ -2,7 +2,6 @@
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
@@ -28,4 +27,13 @@ login_manager = LoginManager()
 mail = Mail()
 babel = Babel()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def _client_network() -> str:
+    from .limits import client_network  # limits needs this module first
+
+    return client_network()
+
+
+#: Keyed on the client's network (IPv4 address, IPv6 /64), like the limits of limits.py.
+limiter = Limiter(key_func=_client_network)

@@ -7,7 +7,7 @@ with a comment listing its context variables.
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from . import tokens
+from . import sign_in_links, tokens
 from .clock import utcnow
 from .help.topics import help_url
 from .mail import queue_mail
@@ -91,6 +91,34 @@ def password_changed(user: User) -> None:
         user.email,
         user.locale,
         _l("Your password has been changed"),
+        when=utcnow(),
+        reset_link=_external("auth.forgot_password"),
+        **_common(user),
+    )
+
+
+def sign_in_link(user: User, locale: str) -> None:
+    """A single-use link that signs the owner in while their account is under attack."""
+    delay = current_app.config["SIGN_IN_LINK_DELAY"]
+    queue_mail(
+        "sign_in_link",
+        user.email,
+        locale,
+        _l("Your sign-in link"),
+        link=_external("auth.sign_in_link", token=sign_in_links.make_token(user)),
+        minutes=int(delay.total_seconds() // 60),
+        reset_link=_external("auth.forgot_password"),
+        **_common(user, locale),
+    )
+
+
+def account_targeted(user: User) -> None:
+    """Strangers failed to sign in to this account many times (sent once per attack window)."""
+    queue_mail(
+        "account_targeted",
+        user.email,
+        user.locale,
+        _l("Someone is trying to sign in to your account"),
         when=utcnow(),
         reset_link=_external("auth.forgot_password"),
         **_common(user),

@@ -332,3 +332,17 @@ def test_guide_pages_are_accessible(live, open_page, axe_source, lang):
     paths = [home] + [f"{home}{name}/" for name in ("create-account", "troubleshooting", "account")]
     problems = check_pages(page, axe_source, live, paths + [f"{home}no-such-page/"])
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_the_block_page_survives_the_language_switch(live, open_page, lang):
+    """Issue 13: switching language on the B2 page keeps the block and its explanation."""
+    page = open_page(OTHER[lang])
+    page.goto(live.url("/login"))
+    support.fail_until_blocked(page, live, "nobody@example.org")
+    expect_language(page, OTHER[lang])
+    page.locator(f'[data-help-point="1"] a[lang="{lang}"]').click()
+    page.wait_for_selector(f'html[lang="{lang}"]')
+    assert page.locator(support.STEP_SELECTORS["B2"]).count() == 1
+    assert page.locator("[data-countdown-until]").count() == 1
+    assert page.locator("#password").count() == 0

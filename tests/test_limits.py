@@ -94,12 +94,14 @@ def test_forged_x_forwarded_for_changes_nothing_without_trusted_proxies(client, 
             client,
             "/login",
             {"email": "member@example.org", "password": "nope"},
+            form_url="/signup",  # the sign-in page itself shows the block
             headers={"X-Forwarded-For": f"192.0.2.{n}"},
         )
     answer = submit(
         client,
         "/login",
         {"email": "member@example.org", "password": "nope"},
+        form_url="/signup",
         headers={"X-Forwarded-For": "192.0.2.200"},
     )
     assert answer.status_code == 429
@@ -138,7 +140,7 @@ def test_mail_actions_are_limited_per_target_email(client, inbox, app):
         environ_base={"REMOTE_ADDR": "10.1.9.1"},
     )
     assert blocked.status_code == 429
-    assert 'data-reference="E429"' in blocked.text
+    assert 'data-reference="E429-MAIL"' in blocked.text
     # Another address can still be served.
     ok = submit(
         client,

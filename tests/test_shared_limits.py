@@ -81,7 +81,8 @@ def failed_sign_in(base):
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
-    page = opener.open(base + "/login", timeout=10).read().decode()
+    # The session's token from another form: once blocked, /login itself shows the block.
+    page = opener.open(base + "/signup", timeout=10).read().decode()
     token = CSRF_RE.search(page).group(1)
     data = urllib.parse.urlencode(
         {"csrf_token": token, "email": "someone@example.org", "password": "wrong password"}
@@ -99,3 +100,40 @@ def test_two_processes_on_one_redis_share_the_count(two_servers):
     # The sixth failure is refused by either process.
     assert failed_sign_in(first) == 429
     assert failed_sign_in(second) == 429
+
+
+def post_form(base, path, fields):
+    """A browser session on ``base``: get the form at ``path``, post it; return the status."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    page = opener.open(base + "/signup", timeout=10).read().decode()
+    data = urllib.parse.urlencode({"csrf_token": CSRF_RE.search(page).group(1), **fields})
+    try:
+        return opener.open(base + path, data=data.encode(), timeout=30).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_mail_quota_of_an_address_holds_across_processes(two_servers):
+    first, second = two_servers
+    spellings = ["erin@example.org", "ERIN@example.org", "erin@\uff45xample.org"]
+    statuses = [
+        post_form(base, "/password/forgot", {"email": spelling})
+        for base, spelling in zip([first, second, first], spellings, strict=True)
+    ]
+    assert statuses == [200] * 3  # each followed to "check your mailbox"
+    assert post_form(second, "/password/forgot", {"email": "erin@example.org"}) == 429
+    assert post_form(first, "/password/forgot", {"email": "Erin@example.org"}) == 429
+
+
+def test_parallel_guesses_on_two_processes_are_counted_before_checking(two_servers):
+    from concurrent.futures import ThreadPoolExecutor
+
+    fields = {"email": "someone@example.org", "password": "wrong password"}
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        statuses = list(
+            pool.map(lambda n: post_form(two_servers[n % 2], "/login", fields), range(24))
+        )
+    assert statuses.count(422) == 5  # the per-address limit, over both processes
+    assert statuses.count(429) == 19

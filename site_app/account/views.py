@@ -1,12 +1,13 @@
 """Thin views of the account page."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from .. import accounts, sessions
 from ..extensions import db
 from ..forms import ConfirmForm
+from ..limits import password_check_limits
 from ..passwords import verify_password
 from . import bp
 from .forms import ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
@@ -36,6 +37,7 @@ def index():
 
 @bp.route("/password", methods=["POST"])
 @login_required
+@password_check_limits
 def change_password():
     form = ChangePasswordForm()
     form.account_email = current_user.email
@@ -48,12 +50,14 @@ def change_password():
                 "success",
             )
             return redirect(url_for("account.index"))
+        g.password_failed = True
         form.current_password.errors.append(_l("This is not your current password."))
     return _page(password_form=form, status=422)
 
 
 @bp.route("/sessions/sign-out-others", methods=["POST"])
 @login_required
+@password_check_limits
 def sign_out_other_sessions():
     """End every session of the account but this one (the password is asked)."""
     form = SignOutOthersForm()
@@ -64,12 +68,14 @@ def sign_out_other_sessions():
             db.session.commit()
             flash(_l("Your other sessions are signed out."), "success")
             return redirect(url_for("account.index", _anchor="sessions"))
+        g.password_failed = True
         form.sessions_password.errors.append(_l("This is not your password."))
     return _page(sessions_form=form, status=422)
 
 
 @bp.route("/delete", methods=["POST"])
 @login_required
+@password_check_limits
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
@@ -80,5 +86,6 @@ def delete():
             session.clear()
             flash(_l("Your account has been deleted."), "success")
             return redirect(url_for("main.index"))
+        g.password_failed = True
         form.password.errors.append(_l("This is not your password."))
     return _page(delete_form=form, status=422)

@@ -1,14 +1,14 @@
 """Thin views: parse the form, call :mod:`site_app.accounts`, render."""
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, sessions, tokens
+from .. import accounts, limits, sessions, sign_in_links, tokens
+from ..after_response import after_response
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
-from ..limits import login_failure_limits, mail_action_limits
 from ..page_cache import cached_for_anonymous
 from ..passwords import verify_password
 from ..safety import safe_next
@@ -40,7 +40,7 @@ def end_session() -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_failure_limits
+@limits.refuse_blocked_network
 @cached_for_anonymous
 def login():
     form = LoginForm()
@@ -50,14 +50,19 @@ def login():
             return redirect(form.next.data or url_for("account.index"))
     needs_activation = False
     if form.validate_on_submit():
-        outcome = accounts.authenticate(form.email.data, form.password.data, str(get_locale()))
+        email, locale = form.email.data, str(get_locale())
+        attempt = limits.count_password_attempt(email)  # before the check: see limits.py
+        outcome = accounts.authenticate(email, form.password.data, locale, attempt.under_attack)
+        if attempt.under_attack:
+            _protect_account(attempt, outcome, locale)
+        if outcome.ok or outcome.needs_activation:
+            attempt.succeeded()
         if outcome.ok:
             start_session(outcome.user)
             return redirect(safe_next(form.next.data) or url_for("account.index"))
-        g.login_failed = form.email.data
         needs_activation = outcome.needs_activation
     elif request.method == "POST":
-        g.login_failed = form.email.data or ""
+        limits.count_password_attempt(None)  # counts for this network only
     status = 422 if request.method == "POST" else 200
     return (
         render_template(
@@ -73,12 +78,41 @@ def login():
     )
 
 
+def _protect_account(attempt, outcome, locale):
+    """Under attack, right or wrong password get the same B3 page, in the same time: the
+    mails (the owner's warning, the sign-in link) are written after the answer."""
+    after_response(_mail_owner, attempt.email, attempt.first_alarm, outcome.confirm_by_mail, locale)
+    raise limits.Blocked("account", attempt.reset_at)
+
+
+def _mail_owner(email: str, warn: bool, send_link: bool, locale: str) -> None:
+    if warn:
+        accounts.warn_account_targeted(email)
+    if send_link and limits.sign_in_link_allowed(email):
+        accounts.send_sign_in_link(email, locale)
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def sign_in_link(token):
+    """GET only shows a button: mail scanners open links, they must not sign in."""
+    check = sign_in_links.check_token(token)
+    if check.problem:
+        return _link_problem(check, "sign-in")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if not sign_in_links.use(check.user, str(get_locale())):
+            return _link_problem(tokens.TokenCheck(problem="used"), "sign-in")
+        start_session(check.user)
+        return redirect(url_for("account.index"))
+    return render_template("auth/sign_in_link.html", form=form, email=check.user.email)
+
+
 @bp.route("/signup", methods=["GET", "POST"])
-@mail_action_limits
 @cached_for_anonymous
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
+        limits.count_mail_request(form.email.data)
         proof = accounts.register(form.email.data, form.password.data, str(get_locale()))
         session["signup_proof"] = proof
         return _check_your_mailbox(form.email.data, "signup")
@@ -128,22 +162,22 @@ def activate(token):
 
 
 @bp.route("/activation/resend", methods=["GET", "POST"])
-@mail_action_limits
 def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
+        limits.count_mail_request(form.email.data)
         accounts.resend_activation(form.email.data, str(get_locale()))
         return _check_your_mailbox(form.email.data, "resend")
     return render_form("auth/resend_activation.html", form)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@mail_action_limits
 def forgot_password():
     form = EmailForm()
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
+        limits.count_mail_request(form.email.data)
         accounts.request_password_reset(form.email.data, str(get_locale()))
         return _check_your_mailbox(form.email.data, "reset")
     return render_form("auth/forgot_password.html", form)

@@ -10,7 +10,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from ..forms import Form, email_field
-from ..limits import mail_action_limits
+from ..limits import contact_limits
 from ..templating import render_form
 from . import messages
 
@@ -46,7 +46,7 @@ class ContactForm(Form):
 
 
 @bp.route("/contact", methods=["GET", "POST"])
-@mail_action_limits
+@contact_limits
 def contact():
     form = ContactForm()
     if request.method == "GET":
