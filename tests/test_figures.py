@@ -89,6 +89,13 @@ def test_badge_placement_avoids_a_neighbour_control():
     assert figure_layout.intersects(badge, frame)
 
 
+def test_right_to_left_pages_put_badges_on_the_corner_where_reading_starts():
+    box = {"x": 100, "y": 100, "width": 200, "height": 40}
+    ltr, rtl = (figure_layout.badge_candidates(box, 30, rtl)[0] for rtl in (False, True))
+    assert ltr["x"] < box["x"] < ltr["x"] + 30
+    assert rtl["x"] < box["x"] + box["width"] < rtl["x"] + 30
+
+
 # --- The built guide ---------------------------------------------------------------------------
 
 
