@@ -62,8 +62,10 @@ $(AXE): package.json package-lock.json
 migrate: $(STAMP)
 	$(BIN)/flask db upgrade
 
+## The embedded defaults: SQLite, limits in memory, and (no SMTP server) the development
+## mailbox at /dev/mailbox, which is opened here only — never by default.
 run: translations docs migrate
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	FLASK_DEV_MAILBOX=true $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: translations $(AXE)
 	$(BIN)/ruff check site_app tests overrides scripts

@@ -20,10 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from . import cli, errors, health, help, i18n, limits, mail, safety
+    from . import cli, errors, health, help, hosts, i18n, limits, mail, safety
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
 
+    hosts.init_app(app)  # first: a wrong PUBLIC_URL stops here; other hosts are refused first
     db.init_app(app)
     if app.testing or os.environ.get("FLASK_RUN_FROM_CLI") == "true":
         # `flask db …` needs Alembic; web workers do not.

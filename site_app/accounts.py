@@ -39,7 +39,9 @@ def register(email: str, password: str, locale: str) -> str:
 
     If the address has an active account, nothing changes and its owner is told
     by mail instead; the caller answers the same way in every case (the proof
-    looks the same), so nobody can learn which addresses have accounts.
+    looks the same), so nobody can learn which addresses have accounts. The password
+    is hashed on every path, so neither can the time the answer takes (the hash is
+    most of it).
     """
     hashed = hash_password(password)
     user = find_user(email)

@@ -16,6 +16,11 @@ BABEL_DEFAULT_LOCALE = "fr"
 BABEL_DEFAULT_TIMEZONE = "UTC"
 LANGUAGE_COOKIE = "lang"
 
+#: The site's own address, e.g. "https://help.example.org": every link in a mail is built
+#: from it, and requests for any other host are refused (400). Unset (development): only
+#: loopback hosts are served (127.0.0.1, localhost, [::1], any port). See site_app/hosts.py.
+PUBLIC_URL = None
+
 SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
 #: A pooled connection is checked before use (replaced if the database closed it) and
 #: recycled after 30 minutes, before firewalls and proxies drop idle ones.
@@ -40,7 +45,8 @@ MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 WTF_CSRF_TIME_LIMIT = 4 * 3600
 
-#: Mail: with no MAIL_SERVER, mails stay in the development mailbox (/dev/mailbox).
+#: Mail goes over SMTP as soon as MAIL_SERVER is set. Without it, mails stay queued in the
+#: outbox (``flask outbox status``) until it is — or, with DEV_MAILBOX, are shown at /dev/mailbox.
 MAIL_SERVER = None
 MAIL_PORT = 25
 MAIL_USE_TLS = False
@@ -55,8 +61,9 @@ SUPPORT_EMAIL = "support@example.org"
 #: ``flask outbox deliver --watch`` delivers.
 OUTBOX_DELIVERY = "background"
 OUTBOX_MAX_DELAY = timedelta(hours=1)
-#: /dev/mailbox is served only when no MAIL_SERVER is set and this is true.
-DEV_MAILBOX = True
+#: Development only: with no MAIL_SERVER, mails are "delivered" to /dev/mailbox, which anyone
+#: reaching the site can read (reset links included). ``make run`` sets FLASK_DEV_MAILBOX=true.
+DEV_MAILBOX = False
 
 #: Where the built help center lives (``make docs``), served at /help/.
 HELP_SITE_DIR = str(PROJECT_ROOT / "site")
@@ -83,5 +90,9 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+#: The contact form's own limits (never the sign-up or reset quotas): messages sent from one
+#: client address, and acknowledgements mailed to one email address.
+CONTACT_PER_IP = "10 per hour"
+CONTACT_PER_EMAIL = "5 per hour"
 #: Votes and failed-search reports from the guide, per address.
 FEEDBACK_PER_IP = "30 per hour"

@@ -116,7 +116,9 @@ LIMIT_CAUSES = {
 
 
 def wants_json() -> bool:
-    """Tell whether the client prefers JSON to HTML."""
+    """Tell whether the client prefers JSON to HTML; the guide's ``/api/`` always gets JSON."""
+    if request.path.startswith("/api/"):
+        return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return (
         best == "application/json"

@@ -231,19 +231,19 @@ def sign_in_link_allowed(email: str) -> bool:
 
 
 def contact_limits(view):
-    """The contact form's own counters (never the sign-up and reset quotas above), per
-    network and per sender, counted on every POST as before. Stand-in until the contact
-    form gets its dedicated limit (issue 11, trust-a)."""
+    """The contact form's own limits, ``CONTACT_PER_IP`` per network and ``CONTACT_PER_EMAIL``
+    acknowledgements per sender address, counted on every POST: never the sign-up and reset
+    quotas above, so someone they block can still reach support."""
     from .forms import normalize_email
 
     limited = limiter.limit(
-        lambda: current_app.config["MAIL_ACTIONS_PER_EMAIL"],
+        lambda: current_app.config["CONTACT_PER_EMAIL"],
         key_func=lambda: normalize_email(request.form.get("email", ""))[:254],
         methods=["POST"],
         scope="contact-from",
     )(view)
     return limiter.limit(
-        lambda: current_app.config["MAIL_ACTIONS_PER_IP"],
+        lambda: current_app.config["CONTACT_PER_IP"],
         key_func=client_network,
         methods=["POST"],
         scope="contact-ip",

@@ -4,18 +4,20 @@ Templates live in ``templates/email/<kind>.txt`` and ``.html``; each starts
 with a comment listing its context variables.
 """
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from . import sign_in_links, tokens
 from .clock import utcnow
 from .help.topics import help_url
+from .hosts import public_url_for
 from .mail import queue_mail
 from .models import User
 
 
 def _external(endpoint: str, **values) -> str:
-    return url_for(endpoint, _external=True, **values)
+    """A link for a mail: on ``PUBLIC_URL``, never on the request's ``Host``."""
+    return public_url_for(endpoint, **values)
 
 
 def _common(user: User, locale: str | None = None) -> dict:

@@ -144,7 +144,7 @@ class LiveApp:
             "SECRET_KEY": "browser-tests-secret-key",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.workdir / 'browser.db'}",
             "MAIL_SERVER": None,
-            "DEV_MAILBOX": True,
+            "DEV_MAILBOX": True,  # off by default: the live app opens it explicitly
             "OUTBOX_DELIVERY": "inline",
             "HELP_SITE_DIR": str(self.help_site),
             "RATELIMIT_STORAGE_URI": "memory://",

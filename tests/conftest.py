@@ -159,7 +159,7 @@ def make_app(tmp_path, smtp_server, help_site, database_uri):
             "OUTBOX_DELIVERY": "inline",
             "HELP_SITE_DIR": str(help_site),
             "RATELIMIT_STORAGE_URI": "memory://",
-            "SERVER_NAME": "localhost",
+            "PUBLIC_URL": "http://localhost",
         }
         config.update(overrides)
         app = create_app(config)

@@ -1,7 +1,9 @@
 """Bad input gets a clear, localized message and changes nothing; never a 500."""
 
+import io
+
 import pytest
-from conftest import PASSWORD, csrf_token, submit
+from conftest import PASSWORD, csrf_token, link_in, submit
 from sqlalchemy import func, select
 
 from site_app.extensions import db
@@ -110,3 +112,89 @@ def test_forms_help_password_managers(client):
     assert 'class="show-password"' in signup
     login = client.get("/login").text
     assert 'autocomplete="current-password"' in login
+
+
+def file_part(text: str = "owner@example.org"):
+    """A multipart file part where a text field is expected."""
+    return (io.BytesIO(text.encode()), "field.txt", "text/plain")
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "message"),
+    [
+        ("/login", {"email": file_part(), "password": PASSWORD}, "Saisissez votre adresse e-mail."),
+        ("/login", {"email": "owner@example.org", "password": file_part()}, "mot de passe"),
+        ("/signup", {"email": file_part(), "password": PASSWORD}, "Saisissez votre adresse"),
+        ("/signup", {"email": "new@example.org", "password": file_part()}, "mot de passe"),
+        ("/password/forgot", {"email": file_part()}, "Saisissez votre adresse e-mail."),
+        ("/activation/resend", {"email": file_part()}, "Saisissez votre adresse e-mail."),
+        (
+            "/contact",
+            {"email": "a@example.org", "topic": "other", "message": file_part("hello")},
+            "Écrivez votre message.",
+        ),
+        (
+            "/contact",
+            {"email": file_part(), "topic": "other", "message": "hello"},
+            "Saisissez votre adresse e-mail.",
+        ),
+    ],
+)
+def test_a_file_instead_of_a_text_field_is_a_clear_422(make_app, inbox, url, data, message):
+    """The attacker's odd request gets the form back; the owner signs in as before."""
+    app = make_app()
+    owner = app.test_client()
+    submit(owner, "/signup", {"email": "owner@example.org", "password": PASSWORD})
+    submit(owner, link_in(inbox.last("owner@example.org"), "/activate/"), {})
+    inbox.clear()
+    before = counts(app)
+
+    attacker = app.test_client()
+    token = csrf_token(attacker, url)
+    answer = attacker.post(url, data={"csrf_token": token, **data})
+    assert answer.status_code == 422
+    assert message in answer.text
+    assert counts(app) == before and inbox.messages == []
+    assert owner.get("/account").status_code == 200
+
+
+def test_a_file_instead_of_the_new_password_is_a_clear_422(make_app, inbox):
+    app = make_app()
+    owner = app.test_client()
+    submit(owner, "/signup", {"email": "owner@example.org", "password": PASSWORD})
+    submit(owner, link_in(inbox.last("owner@example.org"), "/activate/"), {})
+    submit(owner, "/password/forgot", {"email": "owner@example.org"})
+    reset = link_in(inbox.last("owner@example.org"), "/password/reset/")
+    token = csrf_token(owner, reset)
+    answer = owner.post(reset, data={"csrf_token": token, "password": file_part("new one!")})
+    assert answer.status_code == 422
+    assert "Choisissez un mot de passe." in answer.text
+
+
+@pytest.mark.parametrize("body", [{"email": {"x": 1}, "password": [1, 2]}, [1, 2], "text", 7])
+def test_a_json_body_posted_to_a_form_is_not_read(client, app, body):
+    """Forms read form fields only, never a JSON body (Flask-WTF would, and fail on objects)."""
+    token = csrf_token(client, "/login")
+    answer = client.post("/login", json=body, headers={"X-CSRFToken": token})
+    assert answer.status_code == 422
+    assert "Saisissez votre adresse e-mail." in answer.text
+    assert counts(app) == (0, 0)
+
+
+def test_json_nested_5000_deep_is_a_json_400(client, app):
+    from site_app.models import PageFeedback
+
+    deep = '{"page": "/help/", "lang": "fr", "helpful": 1, "comment": ' + "[" * 5000 + "]" * 5000
+    headers = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+    answer = client.post(
+        "/api/feedback", data=deep + "}", content_type="application/json", headers=headers
+    )
+    assert answer.status_code == 400
+    assert answer.json["error"] == "bad-request" and answer.json["help_url"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PageFeedback.id))) == 0
+    # Another reader's vote still works.
+    vote = app.test_client().post(
+        "/api/feedback", json={"page": "/help/", "lang": "fr", "helpful": 1}, headers=headers
+    )
+    assert vote.status_code == 200

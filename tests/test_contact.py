@@ -34,6 +34,87 @@ def test_contact_reaches_support_and_acknowledges(client, inbox, app, lang, ack_
     assert MESSAGE in to_support.get_body(preferencelist=("plain",)).get_content()
     ack = inbox.last("reader@example.org")
     assert ack["Subject"].startswith(ack_subject) and reference in ack["Subject"]
+    topic = {"fr": "Mon adresse IP est bloquée", "en": "My IP address is blocked"}[lang]
+    for part in parts(ack):
+        assert reference in part and topic in part
+
+
+def parts(message) -> list[str]:
+    """The text and the HTML part of a mail."""
+    return [message.get_body(preferencelist=(kind,)).get_content() for kind in ("plain", "html")]
+
+
+PHISHING = "Votre compte sera supprimé ce soir : confirmez vite sur http://evil.example/login"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_acknowledgement_never_repeats_the_message(make_app, inbox, lang):
+    """A stranger types someone else's address and their own text: it must not reach them."""
+    app = make_app()
+    attacker = app.test_client()
+    attacker.get(f"/language/{lang}")
+    answer = submit(
+        attacker,
+        "/contact",
+        {"email": "victim@example.org", "topic": "account-page", "message": PHISHING},
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        reference = db.session.scalar(select(ContactMessage.reference))
+
+    # The victim's own mailbox: the reference and the topic, never the text.
+    ack = inbox.last("victim@example.org")
+    topic = {"fr": "Mon compte", "en": "My account"}[lang]
+    ignore = {"fr": "Si vous ne nous avez pas écrit", "en": "If you did not write to us"}[lang]
+    for part in parts(ack):
+        assert reference in part and topic in part and ignore in part
+        assert "evil.example" not in part and "supprimé" not in part
+    # Support still gets the whole message, with the typed address to reply to.
+    to_support = inbox.last("support@example.org")
+    assert PHISHING in parts(to_support)[0]
+    assert to_support["Reply-To"] == "victim@example.org"
+
+
+def test_contact_is_never_blocked_by_sign_up_or_reset_quotas(make_app, inbox):
+    """Someone who used up the mail quotas (or was made to) can still reach support."""
+    app = make_app(MAIL_ACTIONS_PER_IP="2 per hour", MAIL_ACTIONS_PER_EMAIL="2 per hour")
+    person = app.test_client()
+    where = {"REMOTE_ADDR": "10.5.0.1"}
+    statuses = [
+        submit(person, url, {"email": "stuck@example.org"}, environ_base=where).status_code
+        for url in ("/password/forgot", "/activation/resend", "/password/forgot")
+    ]
+    assert statuses[-1] == 429  # the quotas are used up, for this address and this client
+    answer = submit(
+        person,
+        "/contact",
+        {"email": "stuck@example.org", "topic": "ip-blocked", "message": "Je suis bloqué."},
+        environ_base=where,
+    )
+    assert answer.status_code == 302
+    assert "Je suis bloqué." in parts(inbox.last("support@example.org"))[0]
+    assert inbox.last("stuck@example.org")
+
+
+def test_contact_has_its_own_limit_per_client(make_app, inbox):
+    app = make_app(CONTACT_PER_IP="2 per hour")
+    statuses = [
+        submit(
+            app.test_client(),
+            "/contact",
+            {"email": f"p{n}@example.org", "topic": "other", "message": f"m{n}"},
+            environ_base={"REMOTE_ADDR": "10.6.0.1"},
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    elsewhere = submit(
+        app.test_client(),
+        "/contact",
+        {"email": "p9@example.org", "topic": "other", "message": "m9"},
+        environ_base={"REMOTE_ADDR": "10.6.0.2"},
+    )
+    assert elsewhere.status_code == 302
 
 
 def test_error_reference_travels_from_the_blocked_page_to_support(client, inbox):
@@ -87,8 +168,8 @@ def test_contact_rejections(client, inbox, data, message):
     assert inbox.messages == []
 
 
-def test_contact_is_rate_limited_per_sender(client, inbox):
-    for n in range(3):
+def test_acknowledgements_to_one_address_are_limited(client, inbox):
+    for n in range(5):  # CONTACT_PER_EMAIL
         submit(
             client,
             "/contact",
@@ -176,3 +257,19 @@ def test_report_counts_votes_comments_and_failed_searches(client, app):
     assert "/help/en/ [en]: 1 yes, 0 no" in output
     assert "2 × 'supprimer compte' [fr]" in output
     assert "1 × 'facture' [fr]" in output
+
+
+def test_the_report_escapes_what_readers_typed(client, app):
+    """A reader's comment cannot forge report lines or send escape codes to the editor."""
+    forged = "Clair.\x1b[2J\x07\n  /help/fake/ [fr]: 999 yes, 0 no\r\u202e"
+    vote(client, 0, forged)
+    vote(app.test_client(), 1, page="/help/x\x1b]0;owned\x07/")
+    client.post(
+        "/api/search-miss", json={"query": "a\x1b[31mb\nc", "lang": "fr"}, headers=SAME_ORIGIN
+    )
+    output = app.test_cli_runner().invoke(args=["help", "report"]).output
+    assert not any(char in output for char in "\x1b\x07\r\u202e")
+    assert not any(line.startswith("  /help/fake/") for line in output.splitlines())
+    assert "Clair.\\x1b[2J\\x07\\n  /help/fake/ [fr]: 999 yes, 0 no\\r\\u202e" in output
+    assert "/help/x\\x1b]0;owned\\x07/ [fr]: 1 yes, 0 no" in output
+    assert "'a\\x1b[31mb\\nc'" in output

@@ -63,8 +63,8 @@ def test_a_mail_is_sent_once_with_a_stable_message_id(app, client, inbox):
     assert inbox.last("once@example.org")["Message-ID"] == message_id
 
 
-def test_without_smtp_server_mails_go_to_the_dev_mailbox(make_app, inbox):
-    app = make_app(MAIL_SERVER=None)
+def test_without_smtp_server_mails_go_to_the_dev_mailbox_when_enabled(make_app, inbox):
+    app = make_app(MAIL_SERVER=None, DEV_MAILBOX=True)
     client = app.test_client()
     submit(client, "/signup", {"email": "dev@example.org", "password": PASSWORD})
     assert inbox.messages == []
@@ -77,5 +77,64 @@ def test_without_smtp_server_mails_go_to_the_dev_mailbox(make_app, inbox):
     assert "Activer mon compte" in client.get(f"/dev/mailbox/{mail_id}").text
 
 
-def test_dev_mailbox_is_closed_when_smtp_is_configured(client):
+def test_dev_mailbox_is_closed_when_smtp_is_configured(make_app):
+    client = make_app(DEV_MAILBOX=True).test_client()
     assert client.get("/dev/mailbox").status_code == 404
+
+
+def test_without_smtp_mails_stay_queued_and_no_mailbox_opens(make_app, inbox, database_uri):
+    """A production start without SMTP settings: strangers read nothing, the owner loses nothing.
+
+    The attacker asks a reset for the owner's address and looks for /dev/mailbox; the owner
+    gets the mails in their own mailbox once the operator sets MAIL_SERVER.
+    """
+    from site_app import create_app
+
+    app = make_app(MAIL_SERVER=None)  # DEV_MAILBOX left at its default
+    assert app.config["DEV_MAILBOX"] is False
+    owner = app.test_client()
+    submit(owner, "/signup", {"email": "owner@example.org", "password": PASSWORD})
+
+    attacker = app.test_client()
+    submit(attacker, "/password/forgot", {"email": "owner@example.org"})
+    for path in ("/dev/mailbox", "/dev/mailbox/1", "/dev/mailbox/2"):
+        assert attacker.get(path).status_code == 404
+    with app.app_context():
+        mails = db.session.scalars(select(OutboxMail)).all()
+        assert len(mails) == 2 and all(m.sent_at is None and m.attempts == 0 for m in mails)
+    refused = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert refused.exit_code == 1 and "MAIL_SERVER is not set" in refused.output
+    assert inbox.messages == []
+
+    # The operator sets MAIL_SERVER: the queued mails reach the owner, and their link works.
+    with_smtp = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": inbox.port,
+            "MAIL_SUPPRESS_SEND": False,
+            "PUBLIC_URL": "http://localhost",
+            "HELP_SITE_DIR": app.config["HELP_SITE_DIR"],
+        }
+    )
+    result = with_smtp.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert "Sent 2 mail(s), 0 failed" in result.output
+    with with_smtp.app_context():
+        db.engine.dispose()
+    activation = inbox.last("owner@example.org")
+    assert len(inbox.to("owner@example.org")) == 2
+    page = submit(owner, link_in(activation, "/activate/"), {}, follow_redirects=True)
+    assert page.request.path == "/account"
+
+
+def test_make_run_opens_the_dev_mailbox_explicitly():
+    import subprocess
+
+    from conftest import ROOT
+
+    plan = subprocess.run(
+        ["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout
+    assert "FLASK_DEV_MAILBOX=true" in plan and "flask run" in plan

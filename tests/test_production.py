@@ -180,7 +180,7 @@ def test_mail_worker_process_delivers(tmp_path, smtp_server, help_site):
                 "SECRET_KEY": "worker-secret",
                 "OUTBOX_DELIVERY": "worker",
                 "HELP_SITE_DIR": str(help_site),
-                "SERVER_NAME": "localhost",
+                "PUBLIC_URL": "http://localhost",
             }
         )
         submit(app.test_client(), "/signup", {"email": "queued@example.org", "password": PASSWORD})

@@ -166,7 +166,8 @@ def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
         limits.count_mail_request(form.email.data)
-        accounts.resend_activation(form.email.data, str(get_locale()))
+        # After the answer: only an account gets a mail, which would show in the timing.
+        after_response(accounts.resend_activation, form.email.data, str(get_locale()))
         return _check_your_mailbox(form.email.data, "resend")
     return render_form("auth/resend_activation.html", form)
 
@@ -178,7 +179,7 @@ def forgot_password():
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
         limits.count_mail_request(form.email.data)
-        accounts.request_password_reset(form.email.data, str(get_locale()))
+        after_response(accounts.request_password_reset, form.email.data, str(get_locale()))
         return _check_your_mailbox(form.email.data, "reset")
     return render_form("auth/forgot_password.html", form)
 

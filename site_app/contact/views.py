@@ -1,4 +1,9 @@
-"""The contact page: the support address, and a form that reaches support by mail."""
+"""The contact page: the support address, and a form that reaches support by mail.
+
+The form has limits of its own (``CONTACT_PER_IP``, ``CONTACT_PER_EMAIL``, applied by
+:func:`site_app.limits.contact_limits`): someone blocked by the sign-up or reset quotas must
+still be able to reach support.
+"""
 
 import re
 

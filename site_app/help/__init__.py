@@ -2,6 +2,8 @@
 the guide's JSON endpoints (votes, failed searches, header state), ``flask help report``.
 """
 
+from functools import partial
+
 from flask import Flask
 
 from .topics import help_url, resolve, topic_map
@@ -11,6 +13,7 @@ __all__ = ["help_url", "init_app", "resolve", "topic_map"]
 
 def init_app(app: Flask) -> None:
     """Serve the guide's files before Flask; register the views, the API and the command."""
+    from ..hosts import environ_is_served
     from ..safety import security_headers
     from . import api, views
     from .cli import help_cli
@@ -19,7 +22,11 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         guide_headers = security_headers("/help/").items()
     app.wsgi_app = GuideFiles(
-        app.wsgi_app, app.config["HELP_SITE_DIR"], guide_headers, app.config["HELP_CACHE_MAX_AGE"]
+        app.wsgi_app,
+        app.config["HELP_SITE_DIR"],
+        guide_headers,
+        app.config["HELP_CACHE_MAX_AGE"],
+        accept=partial(environ_is_served, app),
     )
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -42,7 +42,10 @@ def _same_origin_json() -> None:
 
 
 def _payload() -> dict:
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested thousands deep: ``silent`` covers only ValueError
+        raise BadRequest() from None
     if not isinstance(data, dict):
         raise BadRequest()
     return data

@@ -1,9 +1,23 @@
-"""``flask help report``: what readers of the guide tell the editors."""
+r"""``flask help report``: what readers of the guide tell the editors.
+
+Pages and comments are typed by anyone who reads the guide. They are printed with their
+control characters escaped (``\x1b``, ``\x07``, ``\n``, ``\u202e`` …), so no comment can
+forge a line of the report or drive the editor's terminal.
+"""
 
 import click
 from flask.cli import AppGroup
 
 from . import feedback
+
+
+def shown(text: str) -> str:
+    """``text`` on one line, every character a terminal would act on escaped as Python does."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
 
 help_cli = AppGroup("help", help="What readers of the guide tell the editors.")
 
@@ -17,11 +31,11 @@ def report_command(days):
     if not pages:
         click.echo("  (none)")
     for page in pages:
-        click.echo(f"  {page.page} [{page.lang}]: {page.up} yes, {page.down} no")
+        click.echo(f"  {shown(page.page)} [{shown(page.lang)}]: {page.up} yes, {page.down} no")
         for comment in page.comments:
-            click.echo(f"    - {comment}")
+            click.echo(f"    - {shown(comment)}")
     click.echo(f"Searches that found nothing over the last {days} day(s):")
     if not searches:
         click.echo("  (none)")
     for query, lang, count in searches:
-        click.echo(f"  {count:>4} × {query!r} [{lang}]")
+        click.echo(f"  {count:>4} × {query!r} [{shown(lang)}]")  # repr escapes, like shown()

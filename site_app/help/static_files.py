@@ -5,7 +5,8 @@ template, so it is served here, from memory, with an ETag (a revisit gets a
 304), a gzip body for clients that accept it, and the same security headers
 as every page. Whatever this does not serve — the /help/ root with its
 language redirect, /help/go/<topic>, a missing file, a folder without its
-slash — goes on to the Flask views in :mod:`site_app.help.views`.
+slash, a request for a host the site does not serve — goes on to Flask
+(:mod:`site_app.help.views`, :mod:`site_app.hosts`).
 """
 
 import gzip
@@ -27,8 +28,12 @@ MAX_CACHED_SIZE = 4 * 1024 * 1024
 class GuideFiles:
     """WSGI middleware serving ``prefix`` from ``site_dir``, falling through to ``app``."""
 
-    def __init__(self, app, site_dir: str, headers, max_age: int, prefix: str = "/help/"):
+    def __init__(
+        self, app, site_dir: str, headers, max_age: int, prefix: str = "/help/", accept=None
+    ):
         self.app = app
+        #: ``accept(environ)``: False leaves the request to Flask (which refuses other hosts).
+        self.accept = accept or (lambda environ: True)
         self.site = Path(site_dir).resolve()
         self.headers = list(headers)
         self.max_age = max_age
@@ -43,6 +48,7 @@ class GuideFiles:
             or not path.startswith(self.prefix)
             or path == self.prefix
             or path.startswith(self.prefix + "go/")
+            or not self.accept(environ)
         ):
             return self.app(environ, start_response)
         relative = path[len(self.prefix) :]

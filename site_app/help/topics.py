@@ -46,9 +46,12 @@ def resolve(topic: str, locale: str) -> str | None:
 def help_url(topic: str, locale: str | None = None, external: bool = False) -> str:
     """The link to ``topic``: straight to its paragraph, or the stable /help/go redirect.
 
-    Mails use the stable redirect (``external``), since they outlive page moves.
+    Mails use the stable redirect (``external``), since they outlive page moves; it is
+    built on ``PUBLIC_URL`` (:mod:`site_app.hosts`), never on the request's ``Host``.
     """
     locale = locale or str(get_locale())
     if external:
-        return url_for("help.go", topic=topic, lang=locale, _external=True)
+        from ..hosts import public_url_for
+
+        return public_url_for("help.go", topic=topic, lang=locale)
     return resolve(topic, locale) or url_for("help.go", topic=topic, lang=locale)

@@ -5,17 +5,40 @@ accounts, ``site_app/contact/messages.py`` for contact); they call :func:`queue_
 then :func:`dispatch`.
 """
 
+import logging
+
 from flask import Flask
 
-from .outbox import BackgroundDeliverer, deliver_pending, dispatch, queue_mail, uses_dev_mailbox
+from .outbox import (
+    BackgroundDeliverer,
+    can_deliver,
+    deliver_pending,
+    dispatch,
+    queue_mail,
+    uses_dev_mailbox,
+)
 
-__all__ = ["deliver_pending", "dispatch", "init_app", "queue_mail", "uses_dev_mailbox"]
+__all__ = [
+    "can_deliver",
+    "deliver_pending",
+    "dispatch",
+    "init_app",
+    "queue_mail",
+    "uses_dev_mailbox",
+]
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
     """Register the per-process deliverer, the development mailbox and ``flask outbox``."""
     from .cli import outbox_cli
     from .mailbox import bp
+
+    if not app.config.get("MAIL_SERVER") and not app.config["DEV_MAILBOX"]:
+        log.warning(
+            "MAIL_SERVER is not set: mails stay queued in the outbox until it is "
+            "(development: set DEV_MAILBOX to read them at /dev/mailbox)"
+        )
 
     app.extensions["outbox"] = BackgroundDeliverer(app)
     app.register_blueprint(bp)

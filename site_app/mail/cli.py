@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import OutboxMail
-from .outbox import deliver_pending
+from .outbox import can_deliver, deliver_pending
 
 outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
 
@@ -20,6 +20,12 @@ outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
 )
 def deliver_command(watch, interval):
     """Send every pending mail now, whatever its retry delay (like ``postqueue -f``)."""
+    if not can_deliver():
+        click.echo(
+            "MAIL_SERVER is not set: the mails stay queued (set FLASK_MAIL_SERVER and retry).",
+            err=True,
+        )
+        raise SystemExit(1)
     if not watch:
         sent, failed = deliver_pending(flush=True, limit=1_000_000)
         click.echo(f"Sent {sent} mail(s), {failed} failed and stay pending.")

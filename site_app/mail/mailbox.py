@@ -1,6 +1,10 @@
-"""The development mailbox: the mails the app "sent" while no SMTP server is configured."""
+"""The development mailbox: the mails the app "sent" while no SMTP server is configured.
 
-from flask import Blueprint, abort, current_app, render_template
+Anyone who reaches it reads every mail, reset links included: it exists only when
+``DEV_MAILBOX`` is on (``make run``, the browser tests) and no ``MAIL_SERVER`` is set.
+"""
+
+from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
 from ..extensions import db
@@ -12,7 +16,7 @@ bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
 
 @bp.before_request
 def _only_when_open() -> None:
-    if not (current_app.config["DEV_MAILBOX"] and uses_dev_mailbox()):
+    if not uses_dev_mailbox():
         abort(404)
 
 

@@ -57,8 +57,16 @@ def _sender_domain() -> str:
 
 
 def uses_dev_mailbox() -> bool:
-    """Tell whether mails stay on this machine (no SMTP server configured)."""
-    return not current_app.config.get("MAIL_SERVER")
+    """Tell whether mails go to the development mailbox: no SMTP server, DEV_MAILBOX on."""
+    return not current_app.config.get("MAIL_SERVER") and bool(current_app.config["DEV_MAILBOX"])
+
+
+def can_deliver() -> bool:
+    """Tell whether mails can leave the outbox: over SMTP, or to the development mailbox.
+
+    Without either, mails stay queued (``flask outbox status``) until ``MAIL_SERVER`` is set.
+    """
+    return bool(current_app.config.get("MAIL_SERVER")) or uses_dev_mailbox()
 
 
 class _TimeoutConnection(Connection):
@@ -112,8 +120,11 @@ def _claim(mail_id: int, seen_next_attempt) -> bool:
 def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
     """Deliver the mails that are due (all pending ones with ``flush``).
 
-    Returns ``(sent, failed)``. Safe to run in several processes at once.
+    Returns ``(sent, failed)``. Safe to run in several processes at once. Without an SMTP
+    server or the development mailbox, nothing is tried: the mails stay queued.
     """
+    if not can_deliver():
+        return 0, 0
     query = select(OutboxMail.id, OutboxMail.next_attempt_at).where(OutboxMail.sent_at.is_(None))
     if not flush:
         query = query.where(OutboxMail.next_attempt_at <= utcnow())
