@@ -43,13 +43,8 @@ class ReceivedMail:
         return parseaddr(self.sender)[1]
 
 
-def newest_mail(app, kind: str, recipient: str, public_origin: str | None = None) -> ReceivedMail:
-    """The newest mail of ``kind`` to ``recipient`` in the app's outbox.
-
-    ``public_origin`` (the origin the app believed it was serving), when given, is
-    replaced by :data:`PUBLIC_URL` in the HTML: a stand-in for apps whose mails do not
-    build their links from ``PUBLIC_URL`` yet; a no-op once they do.
-    """
+def newest_mail(app, kind: str, recipient: str) -> ReceivedMail:
+    """The newest mail of ``kind`` to ``recipient`` in the app's outbox, as it was queued."""
     from sqlalchemy import select
 
     from site_app.extensions import db
@@ -63,10 +58,9 @@ def newest_mail(app, kind: str, recipient: str, public_origin: str | None = None
         ).first()
         if mail is None:
             raise AssertionError(f"no {kind} mail to {recipient} in the outbox")
-        html = mail.body_html
-        if public_origin:
-            html = html.replace(public_origin, PUBLIC_URL)
-        return ReceivedMail(mail.sender, mail.recipient, mail.subject, mail.created_at, html)
+        return ReceivedMail(
+            mail.sender, mail.recipient, mail.subject, mail.created_at, mail.body_html
+        )
 
 
 _READER = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=True).get_template(
