@@ -31,8 +31,6 @@ CHROMIUM_ARGS = [
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 #: Every language of the app and the guide (site_app/config.py), the default first.
 LANGUAGES = tuple(app_config.LANGUAGES)
-#: Languages written right to left.
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 
 #: Screenshots are taken at this instant (server clock and browser clock), so
 #: the dates they show never change.

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import browser_support as support
 import mail_reader
+from babel import Locale
 from figure_layout import (
     BADGE_HEIGHT,
     FRAME_MARGIN,
@@ -263,7 +264,8 @@ def _reader_page(live, mail, lang: str) -> str:
     with live.app.test_request_context(), force_locale(lang):
         time = format_time(mail.sent_at, "short")
         to_line = gettext("To: %(recipient)s", recipient=mail.recipient)
-    direction = "rtl" if lang in support.RTL_LANGUAGES else "ltr"
+    rtl = Locale.parse(lang).character_order == "right-to-left"
+    direction = "rtl" if rtl else "ltr"
     return mail_reader.reader_html(mail, lang, direction, time, to_line)
 
 
