@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 AXE := node_modules/axe-core/axe.min.js
 export NO_MKDOCS_2_WARNING := 1
 export FLASK_APP := site_app
+# The guide's canonical, hreflang and sitemap addresses (mkdocs.yml site_url): the site's
+# public address when it is set, else http://127.0.0.1:5000/help/ (make run).
+ifdef FLASK_PUBLIC_URL
+export HELP_SITE_URL ?= $(FLASK_PUBLIC_URL)/help/
+endif
 
 .PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean \
 	translation-status translation-record

@@ -8,6 +8,7 @@ with the mails it causes, then hands the mails to delivery; a sign-in
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import delete, select, update
@@ -111,6 +112,8 @@ class SignIn:
     ok: bool
     user: User | None = None
     needs_activation: bool = False
+    #: The sign-in before this one (None the first time): the account page shows it.
+    previous_sign_in: datetime | None = None
     #: The password was right but the account is under attack: mail a sign-in link.
     confirm_by_mail: bool = False
 
@@ -136,9 +139,10 @@ def authenticate(email: str, password: str, locale: str, by_mail: bool = False) 
         return SignIn(ok=False, user=user, confirm_by_mail=True)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    previous_sign_in = user.last_login_at
     user.last_login_at = utcnow()
     user.locale = locale
-    return SignIn(ok=True, user=user)
+    return SignIn(ok=True, user=user, previous_sign_in=previous_sign_in)
 
 
 def send_sign_in_link(email: str, locale: str) -> None:
@@ -195,9 +199,10 @@ def set_locale(user: User, locale: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Delete ``user`` for good (the caller checked the password)."""
+    """Delete ``user`` for good (the caller checked the password), and confirm it by mail."""
+    notifications.account_deleted(user)
     db.session.delete(user)
-    db.session.commit()
+    _commit_and_send()
 
 
 def purge_unactivated_accounts() -> int:

@@ -1,9 +1,22 @@
-"""The home page and the language switch (point 1)."""
+"""The home page, the language switch (point 1), and the icon and robots.txt browsers and
+search engines ask for."""
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
 from . import accounts
+from .hosts import public_base_url
 from .i18n import remember_locale, supported
 from .safety import safe_next
 
@@ -23,5 +36,43 @@ def set_language(code):
         abort(404)
     if current_user.is_authenticated:
         accounts.set_locale(current_user, locale)
-    response = redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    target = _without_language(safe_next(request.args.get("next")))
+    response = redirect(target or url_for("main.index"))
     return remember_locale(response, locale)
+
+
+def _without_language(target: str | None) -> str | None:
+    """``target`` without its ``lang=`` parameters, which would undo the reader's choice.
+
+    The guide links to the app with ``?lang=`` (``/signup?lang=fr``); sent back
+    there after choosing English, the reader would get French again. The page
+    reached after signing in (``/login?next=/account?lang=fr``) is cleaned too.
+    """
+    if not target:
+        return target
+    parts = urlsplit(target)
+    query = [
+        (key, _without_language(value) if key == "next" else value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key != "lang"
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon, for browsers that ask for it without reading the page."""
+    return send_from_directory(current_app.static_folder, "favicon.svg", max_age=86400)
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Where search engines find the guide's sitemaps (one per language, with its translations)."""
+    base = public_base_url()
+    languages = current_app.config["LANGUAGES"]
+    lines = ["User-agent: *", "Disallow: /api/", "Disallow: /dev/", ""]
+    lines += [
+        f"Sitemap: {base}/help/{'' if code == languages[0] else code + '/'}sitemap.xml"
+        for code in languages
+    ]
+    return "\n".join(lines) + "\n", {"Content-Type": "text/plain; charset=utf-8"}

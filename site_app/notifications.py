@@ -99,6 +99,19 @@ def password_changed(user: User) -> None:
     )
 
 
+def account_deleted(user: User) -> None:
+    """Confirms a deletion the owner asked for; queued in the same transaction as it."""
+    queue_mail(
+        "account_deleted",
+        user.email,
+        user.locale,
+        _l("Your account has been deleted"),
+        when=utcnow(),
+        signup_link=_external("auth.signup"),
+        **_common(user),
+    )
+
+
 def sign_in_link(user: User, locale: str) -> None:
     """A single-use link that signs the owner in while their account is under attack."""
     delay = current_app.config["SIGN_IN_LINK_DELAY"]

@@ -334,6 +334,58 @@ def test_guide_pages_are_accessible(live, open_page, axe_source, lang):
     assert not problems, "\n".join(problems)
 
 
+# --- The reader's choice wins, and keeps their place (issue 13, points 1 and 2) ---------------
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_app_switch_beats_lang_in_the_address_and_the_guide_follows(live, open_page, lang):
+    """The guide sends readers to /signup?lang=… and /login?lang=…: the switch must win there,
+    and the app's "Guide" link then opens the guide in the language chosen."""
+    page = open_page(OTHER[lang])
+    for path in ("/signup", "/login"):
+        page.goto(live.url(f"{path}?lang={OTHER[lang]}"))
+        expect_language(page, OTHER[lang])
+        page.locator(f'[data-help-point="1"] a[lang="{lang}"]').click()
+        page.wait_for_url(live.url(path))
+        expect_language(page, lang)
+    page.locator("header .header-nav a").first.click()  # « Guide »
+    page.wait_for_url(live.url(HELP_HOME[lang]))
+    expect_language(page, lang)
+
+
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_guide_switch_keeps_the_paragraph(live, open_page, lang):
+    from playwright.sync_api import expect
+
+    page = open_page(OTHER[lang])
+    page.goto(live.url(HELP_HOME[OTHER[lang]] + "troubleshooting/#ip-blocked"))
+    expect_language(page, OTHER[lang])
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+    page.wait_for_url(live.url(HELP_HOME[lang] + "troubleshooting/#ip-blocked"))
+    expect_language(page, lang)
+    expect(page.locator("#ip-blocked")).to_be_in_viewport()
+
+
+def test_a_refused_account_deletion_shows_its_error_in_view(live, open_page):
+    """The delete form is far below the top: its error gets the focus, on screen."""
+    from playwright.sync_api import expect
+
+    page = open_page("fr")
+    page.set_viewport_size({"width": 800, "height": 500})
+    support.choose_language(page, live, "fr")
+    support.sign_up(page, support.EMAIL, support.PASSWORD)
+    support.follow_link_in_mail(page, support.open_mailbox(page, live), "/activate/")
+    support.confirm_activation(page)
+    form = page.locator('form[action$="/account/delete"]')
+    form.locator("#password").fill(support.WRONG_PASSWORD)
+    form.locator('button[type="submit"]').click()
+    page.wait_for_url("**/account/delete")
+    error = page.locator("#password-error")
+    expect(error).to_be_in_viewport()
+    assert page.evaluate("document.activeElement.id") == "password"
+
+
 @pytest.mark.parametrize("lang", support.LANGUAGES)
 def test_the_block_page_survives_the_language_switch(live, open_page, lang):
     """Issue 13: switching language on the B2 page keeps the block and its explanation."""

@@ -1,5 +1,7 @@
 """The contact form, page feedback from the guide, failed searches and the editors' report."""
 
+import re
+
 import pytest
 from conftest import submit
 from sqlalchemy import func, select
@@ -257,6 +259,22 @@ def test_report_counts_votes_comments_and_failed_searches(client, app):
     assert "/help/en/ [en]: 1 yes, 0 no" in output
     assert "2 × 'supprimer compte' [fr]" in output
     assert "1 × 'facture' [fr]" in output
+
+
+@pytest.mark.parametrize(
+    ("url", "subject"),
+    [
+        ("/contact?ref=B2", "ip-blocked"),
+        ("/contact?ref=E429", "ip-blocked"),
+        ("/contact?ref=B1", "wrong-password"),
+        ("/contact?ref=E500-1A2B3C", None),  # no subject of its own: none chosen
+        ("/contact", None),
+    ],
+)
+def test_the_error_reference_chooses_the_subject(client, url, subject):
+    page = client.get(url).text
+    selected = re.findall(r'<option selected value="([^"]+)"', page)
+    assert selected == ([subject] if subject else [])
 
 
 def test_the_report_escapes_what_readers_typed(client, app):

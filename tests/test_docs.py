@@ -291,3 +291,212 @@ def test_build_fails_on_a_broken_link(tmp_path, link, message):
 
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+# --- The theme: pinned partials, strings per language, no foreign chrome (issues 12, 13) --------
+
+THEME = Path(__import__("material").__file__).parent / "templates"
+PINNED_PARTIALS = ("header.html", "alternate.html")
+MARK = "{#- help center -#}"
+
+
+def _template_lines(text: str) -> list[str]:
+    """The lines of a template without its leading ``{#- … -#}`` comment."""
+    return re.sub(r"\A\{#-.*?-#\}\n", "", text, flags=re.S).splitlines()
+
+
+@pytest.mark.parametrize("name", PINNED_PARTIALS)
+def test_pinned_partials_are_the_installed_theme_plus_marked_lines(name):
+    """After a Material upgrade this fails: copy the theme's new partial, mark our line again."""
+    ours = _template_lines((ROOT / "overrides" / "partials" / name).read_text(encoding="utf-8"))
+    theirs = _template_lines((THEME / "partials" / name).read_text(encoding="utf-8"))
+    added = [line for line in ours if line not in theirs]
+    removed = [line for line in theirs if line not in ours]
+    assert added and all(MARK in line for line in added), added
+    assert len(removed) <= len(added), f"{name} no longer matches the theme's: {removed}"
+    assert [line for line in ours if MARK not in line] == [
+        line for line in theirs if line not in removed
+    ]
+
+
+def ui_strings() -> dict[str, dict[str, str]]:
+    """``extra: ui:`` of each language in mkdocs.yml."""
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    return {lang["locale"]: lang["extra"]["ui"] for lang in i18n["languages"]}
+
+
+class _MkDocsLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose ``!ENV`` and ``!!python`` tags are not plain YAML."""
+
+
+_MkDocsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python", lambda loader, s, node: None)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_header_has_the_account_link_in_the_page_language(site, lang):
+    for page in PAGES:
+        html = file_of(site, url_of(page_path(page, lang))).read_text(encoding="utf-8")
+        header = re.search(r'<header class="md-header[^"]*".*?</header>', html, re.S).group(0)
+        link = re.search(r'<a class="help-account__link"[^>]*>([^<]*)</a>', header)
+        assert link, f"{page}: the account link is not in the header bar"
+        assert link.group(1) == ui_strings()[lang]["account"]
+        assert header.index("help-account__link") < header.index('for="__search"')
+
+
+def test_templates_assume_no_language():
+    """Strings come from each language's ``extra: ui:``: a third language needs no template."""
+    for path in (ROOT / "overrides").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""==\s*["'](?:fr|en)["']""", text), path
+
+
+def test_every_language_has_every_ui_string():
+    strings = ui_strings()
+    keys = {lang: set(values) for lang, values in strings.items()}
+    assert len(set(map(frozenset, keys.values()))) == 1, keys
+    assert all(value.strip() for values in strings.values() for value in values.values())
+
+
+def test_build_fails_when_a_ui_string_is_missing(tmp_path):
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    english = text.index("- locale: en")
+    line = re.compile(r"^ +feedback_send: .*\n", re.M)
+    text = text[:english] + line.sub("", text[english:], count=1)
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+
+    result = run_mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "'en'" in output and "feedback_send" in output
+
+
+def _theme_strings(lang: str) -> dict[str, str]:
+    """Material's words in ``lang`` (its language file, English where it has none)."""
+
+    def read(code):
+        text = (THEME / "partials" / "languages" / f"{code}.html").read_text(encoding="utf-8")
+        return dict(re.findall(r'^\s*"([\w.]+)": "(.*)",?$', text, re.M))
+
+    return {**read("en"), **read(lang)}
+
+
+class Chrome(HTMLParser):
+    """Every text node and every human-readable attribute of a page, scripts left out."""
+
+    ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "content")
+
+    def __init__(self, text):
+        super().__init__()
+        self.words, self.skip = [], False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.skip = tag in ("script", "style")
+        self.words += [value.strip() for name, value in attrs if name in self.ATTRIBUTES and value]
+
+    def handle_endtag(self, tag):
+        self.skip = False
+
+    def handle_data(self, data):
+        if not self.skip and data.strip():
+            self.words.append(" ".join(data.split()))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_theme_words_of_another_language(site, lang):
+    """No "Made with Material for MkDocs" (English) on French pages, and so on."""
+    own = _theme_strings(lang)
+    foreign = {
+        value
+        for other in LANGUAGES
+        if other != lang
+        for key, value in _theme_strings(other).items()
+        if value != own.get(key) and len(value) > 2
+    }
+    foreign |= {"Made with", "Material for MkDocs", "Permanent link"}
+    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    for page in [*(page_path(name, lang) for name in PAGES), f"{prefix}404.html"]:
+        words = Chrome(file_of(site, url_of(page)).read_text(encoding="utf-8")).words
+        found = sorted({word for word in words if word in foreign or "Material for" in word})
+        assert not found, f"{page}: {found}"
+
+
+# --- Sitemaps and hreflang (issue 13, point 5) --------------------------------------------------
+
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def site_url(site) -> str:
+    """``site_url`` of the build, as the home page's canonical link gives it."""
+    home = (site / "index.html").read_text(encoding="utf-8")
+    return re.search(r'<link rel="canonical" href="([^"]+)"', home).group(1)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_a_sitemap_with_its_pages_and_their_translations(site, lang):
+    import xml.etree.ElementTree as ElementTree
+
+    root = site_url(site)
+    prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    tree = ElementTree.parse(site / prefix / "sitemap.xml")
+    urls = tree.getroot().findall("s:url", SITEMAP)
+    locations = sorted(url.find("s:loc", SITEMAP).text for url in urls)
+    assert locations == sorted(root + page_path(page, lang) for page in PAGES)
+    for url in urls:
+        loc = url.find("s:loc", SITEMAP).text
+        page = next(p for p in PAGES if root + page_path(p, lang) == loc)
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in url.findall("x:link", SITEMAP)
+            if link.get("rel") == "alternate"
+        }
+        assert alternates == {code: root + page_path(page, code) for code in LANGUAGES}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_hreflang_links_are_absolute_and_their_sitemaps_exist(site, lang):
+    """Search engines ignore relative hreflang links; Material's language selector fetches
+    ``sitemap.xml`` beside each of them (a 404 there is an error in every reader's console)."""
+    root = site_url(site)
+    for page in PAGES:
+        html = file_of(site, url_of(page_path(page, lang))).read_text(encoding="utf-8")
+        links = dict(
+            (code, href)
+            for href, code in re.findall(
+                r'<link rel="alternate" href="([^"]+)" hreflang="([^"]+)">', html
+            )
+        )
+        assert links == {code: root + page_path(page, code) for code in LANGUAGES}, page
+        for href in links.values():
+            relative = href[len(root) :]
+            assert (site / relative / "sitemap.xml").is_file(), href
+
+
+def test_scripts_are_deferred_and_the_bundle_is_the_theme_s(site):
+    """main.html names Material's bundle to defer it: after an upgrade, copy the new name."""
+    ours = re.search(
+        r"assets/javascripts/bundle\.\w+\.min\.js", (ROOT / "overrides" / "main.html").read_text()
+    ).group(0)
+    theirs = (THEME / "base.html").read_text(encoding="utf-8")
+    assert ours in theirs and (THEME / ours).is_file()
+    for lang in LANGUAGES:
+        html = file_of(site, url_of(page_path("troubleshooting", lang))).read_text("utf-8")
+        tags = re.findall(r"<script src=[^>]*>", html)
+        assert len(tags) >= 3 and all(" defer" in tag for tag in tags), tags
+
+
+def test_every_guide_page_has_a_description_in_its_language(site):
+    descriptions = {}
+    for lang in LANGUAGES:
+        prefix = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+        for page in [*(page_path(name, lang) for name in PAGES), f"{prefix}404.html"]:
+            html = file_of(site, url_of(page)).read_text(encoding="utf-8")
+            found = re.search(r'<meta name="description" content="([^"]{30,})">', html)
+            assert found, page
+            descriptions.setdefault(page.removeprefix(prefix), set()).add(found.group(1))
+    assert all(len(texts) == len(LANGUAGES) for texts in descriptions.values()), descriptions

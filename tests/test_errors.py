@@ -131,3 +131,21 @@ def test_server_error_reference_is_logged(client, caplog):
     answer = client.get("/_test/crash")
     reference = re.search(r"E500-[0-9A-F]{6}", answer.text).group(0)
     assert reference.split("-")[1] in caplog.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_used_activation_link_while_signed_in_leads_to_the_account(client, inbox, lang):
+    """Opened again after activating (so signed in): no « Renvoyer le mail d'activation »."""
+    from conftest import link_in
+
+    client.get(f"/language/{lang}")
+    submit(client, "/signup", {"email": "u@example.org", "password": "correct horse battery"})
+    link = link_in(inbox.last("u@example.org"), "/activate/")
+    submit(client, link, {})
+
+    answer = client.get(link)
+
+    assert answer.status_code == 410
+    buttons = re.findall(r'<a class="button[^"]*" href="([^"]+)"', answer.text)
+    assert buttons == ["/account"]
+    assert "/activation/resend" not in answer.text

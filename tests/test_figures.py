@@ -184,6 +184,13 @@ def _figure_pages(help_site: Path) -> dict[str, list[str]]:
     return pages
 
 
+IMAGE_BOXES_JS = """
+() => [...document.querySelectorAll(".help-step img")].map((img) => {
+  const r = img.getBoundingClientRect();
+  return [Math.round(r.width), Math.round(r.height)];
+})
+"""
+
 LOAD_IMAGES_JS = """
 () => Promise.race([
   new Promise((resolve) => setTimeout(resolve, 10000)),
@@ -215,8 +222,10 @@ def test_figures_are_large_enough_on_a_desktop_and_fill_a_phone(live, open_page,
         page = open_page(lang, viewport=viewport)
         for path in _figure_pages(help_site)[lang]:
             page.goto(live.url(path))
+            boxes = page.evaluate(IMAGE_BOXES_JS)  # lazy: most are not loaded yet
             # Lazy images load when scrolled to: load them all now (bounded wait).
             page.evaluate(LOAD_IMAGES_JS)
+            assert page.evaluate(IMAGE_BOXES_JS) == boxes, f"{path}: the page moved (CLS)"
             for fig in page.evaluate(_MEASURE_FIGURES_JS):
                 where = f"{viewport['width']} px, {path} {fig['src']}"
                 scale = fig["shown"] / fig["attr"]

@@ -278,3 +278,77 @@ def test_cached_sign_in_page_follows_a_rebuilt_guide(make_app, help_site, tmp_pa
     stat = (site / "topics.json").stat()
     os.utime(site / "topics.json", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert "/help/moved/#password-rules" in client.get("/signup").text
+
+
+# --- Issue 13, point 8 ------------------------------------------------------------------------
+
+
+def test_password_rules_follow_the_field_they_describe(client, member, inbox):
+    """The rules sit under the new password's input, not above its label."""
+
+    def assert_rules_after(page, field_id):
+        label = page.index(f'<label for="{field_id}"')
+        field = page.index(f'id="{field_id}"', label + 1)
+        rules = page.index('id="password-rules"')
+        assert label < field < rules, field_id
+        # Nothing but the field (its error, its show button) between the input and the rules.
+        assert "<label" not in page[field:rules]
+
+    assert_rules_after(client.get("/signup").text, "password")
+    submit(client, "/password/forgot", {"email": member})
+    assert_rules_after(client.get(link_in(inbox.last(member), "/password/reset/")).text, "password")
+    sign_in(client, member)
+    assert_rules_after(client.get("/account").text, "new_password")
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "help_root"),
+    [("fr", "Nouveau mot de passe", "/help/"), ("en", "New password", "/help/en/")],
+)
+def test_reset_page_names_its_field_and_links_to_help(
+    client, member, inbox, lang, label, help_root
+):
+    client.get(f"/language/{lang}")
+    submit(client, "/password/forgot", {"email": member})
+    page = client.get(link_in(inbox.last(member), "/password/reset/")).text
+    assert re.search(rf'<label for="password">{label}</label>', page)
+    assert f'href="{help_root}troubleshooting/#reset-password"' in page
+
+
+def test_account_page_shows_the_previous_sign_in(client, member, time_machine):
+    """« Dernière connexion » is the sign-in before this one: a stranger's would show."""
+    time_machine.move_to("2030-03-10 09:00:00+00:00", tick=False)
+    sign_in(client, member)
+    first = client.get("/account").text
+    assert re.search(r"<dt>Dernière connexion</dt><dd>—</dd>", first)  # none before
+    submit(client, "/logout", {}, form_url="/account")
+
+    time_machine.move_to("2030-04-22 18:00:00+00:00", tick=False)
+    sign_in(client, member)
+    shown = re.search(r"<dt>Dernière connexion</dt><dd>([^<]*)</dd>", client.get("/account").text)
+    assert "10 mars 2030" in shown.group(1)
+    assert "22 avr. 2030" not in shown.group(1)
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "words"),
+    [
+        ("fr", "Votre compte a été supprimé", "à votre demande"),
+        ("en", "Your account has been deleted", "as you asked"),
+    ],
+)
+def test_deleting_the_account_sends_a_confirmation(client, member, inbox, lang, subject, words):
+    sign_in(client, member)
+    client.get(f"/language/{lang}")  # the account's language: its mails are written in it
+    submit(client, "/account/delete", {"password": "wrong"}, form_url="/account")
+    assert inbox.to(member) == []  # a refused deletion sends nothing
+
+    submit(client, "/account/delete", {"password": PASSWORD}, form_url="/account")
+
+    mail = inbox.last(member)
+    assert mail["Subject"] == subject
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    for part in (text, html):
+        assert words in part and member in part
+        assert "/signup" in part and "/help/go/delete-account" in part

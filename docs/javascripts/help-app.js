@@ -4,6 +4,8 @@
  * - searches that find nothing → POST /api/search-miss;
  * - the header link says « Se connecter » or « Mon compte » from GET /api/session.
  * Every call is optional: when the app does not answer, the page stays as it is.
+ * Also: the search dialog gets an accessible name (axe "aria-dialog-name"), the one
+ * the theme gives its search field, in the page's language.
  */
 (function () {
   "use strict";
@@ -58,6 +60,13 @@
       });
     });
     form.hidden = false;
+  }
+
+  /* The search dialog's name. */
+  var dialog = document.querySelector('.md-search[role="dialog"]');
+  var field = document.querySelector(".md-search__input");
+  if (dialog && field && !dialog.hasAttribute("aria-label")) {
+    dialog.setAttribute("aria-label", field.getAttribute("aria-label") || "");
   }
 
   /* Searches that found nothing. */

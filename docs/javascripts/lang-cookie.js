@@ -1,7 +1,11 @@
 /*
- * Remember the language chosen in the guide's language switcher, so the
- * account app (same origin) follows it. External file: the app's CSP forbids
- * inline scripts.
+ * The guide's language switcher:
+ * - remembers the chosen language in the `lang` cookie, so the account app (same
+ *   origin) follows it;
+ * - keeps the reader's paragraph: the link to the same page in the other language
+ *   gets the current #fragment (heading ids are the same in every language).
+ * Runs before the theme's own handler, which would look the page up in the
+ * sitemap and drop the fragment. External file: the app's CSP forbids inline scripts.
  */
 (function () {
   "use strict";
@@ -16,5 +20,9 @@
       return;
     }
     document.cookie = "lang=" + code + "; path=/; max-age=31536000; samesite=lax";
-  });
+    if (window.location.hash && link.hash !== window.location.hash) {
+      link.hash = window.location.hash;
+    }
+    event.stopPropagation();
+  }, true);
 })();

@@ -6,8 +6,8 @@
   shifts. A figure missing there is a warning, so ``--strict`` fails (``make screenshots``
   itself builds without it: the figures of a new language do not exist yet).
 * Each zoom link (``a.glightbox``, added by mkdocs-glightbox) carries the lightbox's
-  labels in the page's language (``extra.figure_zoom`` of the page's language in
-  ``mkdocs.yml``) for ``javascripts/figures.js``, and says that it opens a dialog.
+  labels in the page's language (``extra: ui: figure_zoom_*`` of the page's language
+  in ``mkdocs.yml``) for ``javascripts/figures.js``, and says that it opens a dialog.
 * The lightbox costs nothing where it is not used: pages without images do not load it,
   and its script moves from ``<head>`` (where the plugin puts it, blocking the first
   paint) to the end of ``<body>``, just before the plugin's own call to it.
@@ -65,7 +65,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_page_content(html_text: str, page, config, files) -> str:
     docs_dir = Path(config["docs_dir"])
     html_text = IMG_TAG.sub(lambda m: _sized(m.group(0), docs_dir), html_text)
-    labels = config["extra"].get("figure_zoom")
+    ui = config["extra"].get("ui") or {}
+    labels = {
+        key.removeprefix("figure_zoom_"): text
+        for key, text in ui.items()
+        if key.startswith("figure_zoom_")
+    }
     if labels:
         attribute = html.escape(json.dumps(labels, ensure_ascii=False), quote=True)
         html_text = ZOOM_LINK.sub(

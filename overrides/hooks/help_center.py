@@ -8,9 +8,16 @@ language from inside its own ``on_post_build``. This hook works with that order:
   fails; the resulting map is written to ``site/topics.json`` for the account app;
 * absolute links to the account app (``/login`` …, listed in ``extra.app_links``)
   pass ``--strict`` validation, every other absolute link still fails it;
-* the language switcher links are made relative, so the site works under any prefix;
+* the language switcher links are relative, so the site works under any prefix, and
+  the ``<link rel="alternate" hreflang>`` of each page are absolute (from ``site_url``);
 * search: one index per language (``search/`` and ``en/search/``);
-* one localized ``404.html`` per language.
+* one localized ``404.html`` and one ``sitemap.xml`` (with ``hreflang`` alternates) per
+  language;
+* the guide's own strings (``extra: ui:`` of each language) have the same keys in
+  every language; every page exists in every language (``fallback_to_default`` is off),
+  and files without a language suffix (the screenshots) are given to every language.
+
+The per-language files are written by ``site_files.py``, beside this hook.
 
 Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests).
 """
@@ -22,11 +29,13 @@ import json
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+import site_files  # overrides/hooks/site_files.py (MkDocs puts a hook's folder on sys.path)
 import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import get_files
 
 log = get_plugin_logger("help_center")
 
@@ -36,8 +45,6 @@ CONFIG_SCRIPT = re.compile(
     r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S
 )
 APP_LINK_SCHEME = "help-app:"
-#: ``toc.permalink_title`` is global; its text is translated per language here.
-PERMALINK_TITLES = {"fr": "Lien permanent vers ce titre", "en": "Permanent link to this heading"}
 
 
 class _State:
@@ -46,6 +53,11 @@ class _State:
     def __init__(self) -> None:
         self.topics: dict[str, dict[str, str]] = {}
         self.not_found_pages: dict[str, str] = {}
+        self.sitemaps: dict[str, str] = {}
+        #: The default language's pages, which every language must have.
+        self.page_names: set[str] = set()
+        #: Page URLs (``en/troubleshooting/``) per language.
+        self.pages: dict[str, list[str]] = {}
 
 
 _state = _State()
@@ -78,8 +90,12 @@ def load_registry(config) -> dict[str, str]:
     return {str(topic): str(text) for topic, text in data.items()}
 
 
-def _language_prefix(lang: str, default: str) -> str:
-    return "" if lang == default else f"{lang}/"
+def _page_name(src_uri: str, languages) -> str:
+    """``troubleshooting.en.md`` → ``troubleshooting``: the page, whatever its language."""
+    name = src_uri.removesuffix(".md")
+    for lang in languages:
+        name = name.removesuffix(f".{lang}")
+    return name
 
 
 def _rebase_config_script(html: str, lang: str, default: str) -> str:
@@ -88,7 +104,7 @@ def _rebase_config_script(html: str, lang: str, default: str) -> str:
     The search worker loads ``<base>/search/search_index.json`` and resolves
     result locations against the same base, so English pages must use ``en/``.
     """
-    prefix = _language_prefix(lang, default)
+    prefix = site_files.language_prefix(lang, default)
     if not prefix:
         return html
 
@@ -109,6 +125,50 @@ def on_pre_build(config, **kwargs):
     i18n = _i18n(config)
     if not i18n.building:
         _state.__init__()
+        check_ui_strings(i18n)
+
+
+def check_ui_strings(i18n) -> None:
+    """Every language defines the same ``extra: ui:`` strings as the default one.
+
+    The templates read them (``config.extra.ui.account`` …); a string missing in a
+    language would render as nothing.
+    """
+    languages = {lang.locale: lang for lang in i18n.config.languages if lang.build}
+    default = i18n.default_language
+    expected = set(((languages[default].extra or {}).get("ui") or {}).keys())
+    if not expected:
+        raise PluginError(f"language '{default}' has no 'extra: ui:' strings in mkdocs.yml")
+    for locale, language in languages.items():
+        keys = set(((language.extra or {}).get("ui") or {}).keys())
+        if keys != expected:
+            missing, unknown = sorted(expected - keys), sorted(keys - expected)
+            raise PluginError(
+                f"'extra: ui:' strings of language '{locale}' differ from '{default}': "
+                f"missing {missing}, unknown {unknown}"
+            )
+
+
+@event_priority(-200)  # after the i18n plugin has chosen this language's files
+def on_files(files, config, **kwargs):
+    """Give every language the files of ``docs/`` that have no language suffix.
+
+    With ``fallback_to_default: false`` the i18n plugin puts no French page in the
+    English site (good: every page must be translated), but it also drops every
+    file without a language suffix, such as ``assets/screenshots/en/home.png``.
+    Those are shared by all languages: they are put back.
+    """
+    i18n = _i18n(config)
+    suffix = re.compile(r"\.(" + "|".join(map(re.escape, i18n.all_languages)) + r")\.[^./]+$")
+    present = {file.src_uri for file in files}
+    for file in get_files(config):
+        if (
+            not file.is_documentation_page()
+            and file.src_uri not in present
+            and not suffix.search(file.src_uri)
+        ):
+            files.append(file)
+    return files
 
 
 def on_nav(nav, config, files, **kwargs):
@@ -117,15 +177,15 @@ def on_nav(nav, config, files, **kwargs):
     lang = i18n.current_language
     registry = load_registry(config)
     found: dict[str, str] = {}
-    untranslated = [
-        file.src_uri
-        for file in files.documentation_pages()
-        if getattr(file, "locale", lang) != lang
-    ]
-    if untranslated:
-        # We ship every language complete: a fallback page is a missing translation.
+    # Every page exists in every language (fallback_to_default is off).
+    pages = {_page_name(file.src_uri, i18n.all_languages) for file in files.documentation_pages()}
+    if lang == i18n.default_language:
+        _state.page_names = pages
+    missing_pages = sorted(_state.page_names - pages)
+    if missing_pages:
         raise PluginError(
-            f"missing translation in language '{lang}': " + ", ".join(sorted(untranslated))
+            f"missing translation in language '{lang}': "
+            + ", ".join(f"{name}.{lang}.md" for name in missing_pages)
         )
     for file in files.documentation_pages():
         for topic in HEADING_ID.findall(file.content_string):
@@ -167,21 +227,27 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 def on_page_content(html, page, config, files, **kwargs):
     """Restore the app links marked in ``on_page_markdown``; localize permalink titles."""
     html = html.replace(f'href="{APP_LINK_SCHEME}', 'href="')
-    title = PERMALINK_TITLES.get(_i18n(config).current_language)
-    if title:
-        html = html.replace('title="Permanent link"', f'title="{title}"')
-    return html
+    # ``toc.permalink_title`` is one setting for every language; its text is the page's here.
+    title = config.extra["ui"]["permalink"]
+    return html.replace('title="Permanent link"', f'title="{title}"')
 
 
 @event_priority(-100)  # after the i18n plugin has set the links of this page
 def on_page_context(context, page, config, nav, **kwargs):
-    """Make the language switcher links relative (runs after the i18n plugin)."""
+    """This page in the other languages: absolute for the head, relative for the switcher.
+
+    Search engines ignore relative ``hreflang`` links; the switcher's links stay
+    relative (``switch_link``, read by ``partials/alternate.html``) so the guide
+    works at whatever address it is previewed.
+    """
     prefix = _site_path(config)
     # The i18n plugin sets the attribute (not the item) that the template reads.
     for alternate in getattr(config.extra, "alternate", None) or []:
         link = alternate.get("link", "")
         if prefix and link.startswith(prefix):
-            alternate["link"] = link[len(prefix) :] or "."
+            link = link[len(prefix) :]
+        alternate["switch_link"] = link or "."
+        alternate["link"] = urljoin(config.site_url or "", link)
     return context
 
 
@@ -193,6 +259,7 @@ def _site_path(config) -> str:
 def on_post_page(output, page, config, **kwargs):
     """English pages search the English index (see ``_rebase_config_script``)."""
     i18n = _i18n(config)
+    _state.pages.setdefault(i18n.current_language, []).append(page.url)
     return _rebase_config_script(output, i18n.current_language, i18n.default_language)
 
 
@@ -205,11 +272,13 @@ def on_template_context(context, template_name, config, **kwargs):
 
 
 def on_post_template(output, template_name, config, **kwargs):
-    """Keep each language's 404 page (the i18n plugin would keep only the last one)."""
+    """Keep each language's 404 page and sitemap (the last language's would win)."""
+    i18n = _i18n(config)
+    lang = i18n.current_language
     if template_name == "404.html":
-        i18n = _i18n(config)
-        lang = i18n.current_language
         _state.not_found_pages[lang] = _rebase_config_script(output, lang, i18n.default_language)
+    elif template_name == "sitemap.xml":
+        _state.sitemaps[lang] = output
     return output
 
 
@@ -221,38 +290,11 @@ def on_post_build(config, **kwargs):
         return  # an inner language build: the outer one finishes the job
     site = Path(config.site_dir)
     default = i18n.default_language
-    _write_not_found_pages(site, default)
-    _split_search_index(site, i18n.build_languages, default)
+    site_files.write_per_language(site, "404.html", _state.not_found_pages, default)
+    site_files.write_sitemaps(site, _state.sitemaps, _state.pages, default)
+    site_files.split_search_index(site, i18n.build_languages, default)
     topics = {lang: _state.topics.get(lang, {}) for lang in i18n.build_languages}
     (site / "topics.json").write_text(
         json.dumps(topics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     log.info("Wrote topics.json (%d topics)", len(topics.get(default, {})))
-
-
-def _write_not_found_pages(site: Path, default: str) -> None:
-    for lang, html in _state.not_found_pages.items():
-        target = site / _language_prefix(lang, default) / "404.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
-
-
-def _split_search_index(site: Path, languages: list[str], default: str) -> None:
-    """Write one search index per language, with locations relative to its root."""
-    path = site / "search" / "search_index.json"
-    if not path.exists():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    prefixes = {lang: _language_prefix(lang, default) for lang in languages if lang != default}
-    per_language: dict[str, list] = {lang: [] for lang in languages}
-    for doc in index.get("docs", []):
-        location = doc["location"]
-        lang = next((lg for lg, p in prefixes.items() if location.startswith(p)), default)
-        prefix = _language_prefix(lang, default)
-        per_language[lang].append(dict(doc, location=location[len(prefix) :]))
-    for lang, docs in per_language.items():
-        target = site / _language_prefix(lang, default) / "search" / "search_index.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = dict(index, docs=docs)
-        data["config"] = dict(index.get("config", {}), lang=[lang])
-        target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -20,7 +20,7 @@ class LoginForm(Form):
 class ResetPasswordForm(Form):
     """``account_email`` is set by the view so the rules can compare against it."""
 
-    password = new_password_field()
+    password = new_password_field(_l("New password"))
 
 
 class ActivateWithPasswordForm(Form):

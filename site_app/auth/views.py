@@ -59,6 +59,8 @@ def login():
             attempt.succeeded()
         if outcome.ok:
             start_session(outcome.user)
+            if outcome.previous_sign_in:
+                session["previous_sign_in"] = outcome.previous_sign_in.isoformat()
             return redirect(safe_next(form.next.data) or url_for("account.index"))
         needs_activation = outcome.needs_activation
     elif request.method == "POST":

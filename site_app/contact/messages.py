@@ -21,6 +21,16 @@ CONTACT_TOPICS = {
     "account-page": _l("My account"),
     "other": _l("Something else"),
 }
+#: The subject that matches an error reference (``B2``, ``E429`` …) of the page the
+#: person came from (``/contact?ref=B2``); other references keep the first subject.
+REFERENCE_SUBJECTS = {"B1": "wrong-password", "B2": "ip-blocked", "E429": "ip-blocked"}
+
+
+def subject_for(reference: str | None) -> str | None:
+    """The contact subject of an error reference, or None (``E429-…`` counts as ``E429``)."""
+    if not reference:
+        return None
+    return REFERENCE_SUBJECTS.get(reference) or REFERENCE_SUBJECTS.get(reference.split("-")[0])
 
 
 def send_contact_message(

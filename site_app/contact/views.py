@@ -56,6 +56,7 @@ def contact():
     form = ContactForm()
     if request.method == "GET":
         form.ref.data = _error_reference(request.args.get("ref"))
+        form.topic.data = messages.subject_for(form.ref.data) or form.topic.data
         if current_user.is_authenticated:
             form.email.data = current_user.email
     if form.validate_on_submit():

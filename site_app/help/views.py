@@ -57,11 +57,19 @@ def _max_age(path: str) -> int:
 
 
 def _not_found(site: Path, path: str):
-    """The guide's own 404 page, in the language of the part of the site asked for."""
+    """The guide's own 404 page, in the reader's language.
+
+    Their choice first (``?lang=``, the ``lang`` cookie), then the language of the
+    part of the guide asked for (``/help/en/…``), then their browser's.
+    """
+    languages = current_app.config["LANGUAGES"]
     first = path.split("/", 1)[0]
-    candidates = [site / first / "404.html"] if supported(first) else []
-    candidates.append(site / "404.html")
-    for candidate in candidates:
+    chosen = supported(request.args.get("lang")) or supported(
+        request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    )
+    locale = chosen or (first if first in languages[1:] else None) or select_locale()
+    prefix = "" if locale == languages[0] else f"{locale}/"
+    for candidate in (site / prefix / "404.html", site / "404.html"):
         if candidate.is_file():
             return (
                 candidate.read_text(encoding="utf-8"),

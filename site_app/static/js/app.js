@@ -15,6 +15,14 @@
     });
   });
 
+  /* A form sent back with an error: its first field in error gets the focus, in view,
+     wherever the form is on the page (the delete-account form is far below the top). */
+  var invalid = document.querySelector('[aria-invalid="true"]');
+  if (invalid) {
+    invalid.scrollIntoView({ block: "center" });
+    invalid.focus({ preventScroll: true });
+  }
+
   /* The blocked page's live countdown (B2). */
   document.querySelectorAll("[data-countdown-until]").forEach(function (node) {
     var until = parseInt(node.dataset.countdownUntil, 10) * 1000;
