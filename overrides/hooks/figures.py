@@ -9,8 +9,8 @@
   labels in the page's language (``extra: ui: figure_zoom_*`` of the page's language
   in ``mkdocs.yml``) for ``javascripts/figures.js``, and says that it opens a dialog.
 * The lightbox costs nothing where it is not used: pages without images do not load it,
-  and its script moves from ``<head>`` (where the plugin puts it, blocking the first
-  paint) to the end of ``<body>``, just before the plugin's own call to it.
+  and its script is deferred like every other (the plugin puts it in ``<head>``, where
+  it would block the first paint).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ log = get_plugin_logger("figures")
 FIGURE_SRC = re.compile(r'src="[^"]*?assets/screenshots/([^/"]+)/([^/"]+\.webp)"')
 IMG_TAG = re.compile(r"<img\b[^>]*>")
 LIGHTBOX_SCRIPT = re.compile(r'<script src="[^"]*glightbox\.min\.js"></script>\s*')
-LIGHTBOX_CALL = '<script id="init-glightbox">'
+LIGHTBOX_CALL = re.compile(r'(<script id="init-glightbox">)(.*?)(</script>)', re.S)
 ZOOM_LINK = re.compile(r'<a class="glightbox"')
 
 
@@ -81,12 +81,25 @@ def on_page_content(html_text: str, page, config, files) -> str:
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Load the lightbox's script at the end of the page, right before it is called."""
+    """Load the lightbox's script deferred, like every other script, and call it once loaded.
+
+    The plugin puts a blocking ``<script src>`` in ``<head>`` and calls it from an inline
+    script at the end of ``<body>``; here the file is deferred and the call waits for
+    ``DOMContentLoaded`` (deferred scripts have run by then). ``lightbox`` stays global
+    for ``javascripts/figures.js``.
+    """
     found = LIGHTBOX_SCRIPT.search(output)
-    if not found or LIGHTBOX_CALL not in output:
+    call = LIGHTBOX_CALL.search(output)
+    if not found or not call:
         return output
-    output = output[: found.start()] + output[found.end() :]
-    return output.replace(LIGHTBOX_CALL, found.group(0).strip() + "\n" + LIGHTBOX_CALL, 1)
+    script = found.group(0).strip().replace("></script>", " defer></script>")
+    code = call.group(2).replace("const lightbox =", "window.lightbox =", 1)
+    deferred = (
+        f'{script}\n{call.group(1)}document.addEventListener("DOMContentLoaded", () => {{\n'
+        f"{code}}});\n{call.group(3)}"
+    )
+    output = output[: call.start()] + deferred + output[call.end() :]
+    return output[: found.start()] + output[found.end() :]
 
 
 def on_post_build(config) -> None:
