@@ -14,7 +14,7 @@ export HELP_SITE_URL ?= $(FLASK_PUBLIC_URL)/help/
 endif
 
 .PHONY: install run test docs docs-serve screenshots translations messages migrate lint clean \
-	translation-status translation-record
+	translation-status translation-record bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,11 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o site_app/translations/messages.pot site_app
 	$(BIN)/pybabel update -N -i site_app/translations/messages.pot -d site_app/translations
 
-## Build the help center into site/ (strict: a broken link, anchor or topic fails).
+## Build the help center into site/ (strict: a broken link, anchor or topic fails), then
+## write the gzip copies WhiteNoise serves (restart the app's workers after a rebuild).
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m whitenoise.compress -q site
 
 ## Preview the guide with live reload at http://127.0.0.1:8000/help/ while editing docs/.
 docs-serve: $(STAMP)
@@ -73,12 +75,19 @@ run: translations docs migrate
 	FLASK_DEV_MAILBOX=true $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: translations $(AXE)
-	$(BIN)/ruff check site_app tests overrides scripts
+	$(BIN)/ruff check site_app tests overrides scripts bench
 	$(BIN)/python -m pytest
 
+## The benchmarks, by hand (not CI): wrk, valgrind, Flask-Security-Too, PostgreSQL, Redis.
+## Writes bench/results/<commit>.json and the table of bench/README.md (about 15 minutes).
+bench: $(STAMP) translations
+	command -v wrk >/dev/null && command -v valgrind >/dev/null || apt-get install -y wrk valgrind
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check site_app tests overrides scripts
-	$(BIN)/ruff format --check site_app tests overrides scripts
+	$(BIN)/ruff check site_app tests overrides scripts bench
+	$(BIN)/ruff format --check site_app tests overrides scripts bench
 
 clean:
 	rm -rf site instance .pytest_cache

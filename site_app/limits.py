@@ -150,32 +150,19 @@ def count_password_attempt(email: str | None, scope: str = "login-account") -> P
     return attempt
 
 
-def refuse_blocked_network(view):
-    """While this network is blocked, even GET shows the B2 page (in the language just
-    chosen with the switch, which reloads the page with GET) instead of a blank form."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if request.method == "GET" and not current_user.is_authenticated:
-            network = client_network()
-            if not _counters().run("test", _item("LOGIN_FAILURES_PER_IP"), "login-ip", network):
-                raise Blocked("ip", _reset_at("LOGIN_FAILURES_PER_IP", "login-ip", network))
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 #: Seconds a limit page is shown again on GETs of the refused page (the language switch).
 KEEP_LIMIT_PAGE = 120
 
 
 def keep_limit_page(error: Blocked) -> None:
     """Remember a refusal so that, for a short while, GETs of the refused page show it again:
-    the language switch redirects there, and the explanation must survive it. B2 needs no
-    memory: its network's counter says it on every GET of the sign-in page."""
-    if error.cause != "ip":
-        shown_until = error.shown_until or min(error.reset_at, time.time() + KEEP_LIMIT_PAGE)
-        session["limit_page"] = [request.endpoint, error.cause, error.reset_at, shown_until]
+    the language switch redirects there, and the explanation must survive it.
+
+    Kept in the refused person's session, so a page view asks the limit storage nothing
+    (a look-up on every GET /login cost a third of the page's throughput: bench/README.md).
+    """
+    shown_until = error.shown_until or min(error.reset_at, time.time() + KEEP_LIMIT_PAGE)
+    session["limit_page"] = [request.endpoint, error.cause, error.reset_at, shown_until]
 
 
 def init_app(app: Flask) -> None:

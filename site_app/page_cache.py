@@ -4,8 +4,11 @@ The sign-in and sign-up pages look the same to every visitor who is not signed
 in, has no message waiting and asks with no query string — except for the CSRF
 token of their session. Those pages are rendered once per language (and per
 build of the guide, whose links they carry); each visitor gets the copy with
-their own token put in. Rendering was 60 % of the sign-in page's time
-(bench/README.md).
+their own token put in. Kept on evidence (bench/README.md, two runs): without it
+the sign-in page costs 2.1–2.7 ms of worker CPU instead of 0.7–0.8, more than
+Flask-Security-Too's page (1.4–1.7 ms), where the goal is 1.5× its throughput.
+``tests/test_page_cache.py`` fails if a cached page shows anything of one visitor
+to another.
 """
 
 from functools import wraps
@@ -48,4 +51,5 @@ def cached_for_anonymous(view):
             page = cache[key] = body.replace(token, PLACEHOLDER)
         return page.replace(PLACEHOLDER, token)
 
+    wrapper.served_from_page_cache = True  # tests/test_page_cache.py finds the pages by it
     return wrapper

@@ -80,6 +80,8 @@ def build_help_site(site_dir: Path) -> Path:
     )
     if result.returncode != 0:
         raise RuntimeError("mkdocs build failed:\n" + result.stdout + result.stderr)
+    compress = [sys.executable, "-m", "whitenoise.compress", "-q", str(site_dir)]
+    subprocess.run(compress, check=True, timeout=300)  # as `make docs` does
     return site_dir
 
 

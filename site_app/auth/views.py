@@ -40,7 +40,6 @@ def end_session() -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limits.refuse_blocked_network
 @cached_for_anonymous
 def login():
     form = LoginForm()

@@ -17,17 +17,10 @@ def init_app(app: Flask) -> None:
     from ..safety import security_headers
     from . import api, views
     from .cli import help_cli
-    from .static_files import GuideFiles
+    from .static_files import serve_guide_files
 
     with app.app_context():
-        guide_headers = security_headers("/help/").items()
-    app.wsgi_app = GuideFiles(
-        app.wsgi_app,
-        app.config["HELP_SITE_DIR"],
-        guide_headers,
-        app.config["HELP_CACHE_MAX_AGE"],
-        accept=partial(environ_is_served, app),
-    )
+        serve_guide_files(app, security_headers("/help/"), partial(environ_is_served, app))
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(help_cli)
