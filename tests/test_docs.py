@@ -194,8 +194,10 @@ def test_pages_load_the_search_index_of_their_language(site, lang):
 
 def test_search_splits_words_after_an_apostrophe(site):
     separator = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    tokens = re.split(separator["config"]["separator"], "l'espace et l’espace")
-    assert tokens.count("espace") == 2
+    pattern = separator["config"]["separator"]
+    word = [t for t in re.split(pattern, "espace") if t]  # as searched (endings cut)
+    tokens = [t for t in re.split(pattern, "l'espace et l’espace") if t]
+    assert tokens == word * 2
 
 
 def test_localized_404_pages(site):

@@ -1,7 +1,8 @@
 /*
  * The guide talks to the account app on the same origin:
  * - "Was this page helpful?" votes and comments → POST /api/feedback;
- * - searches that find nothing → POST /api/search-miss;
+ * - searches that find nothing → a hint (fewer words, another spelling, the contact page)
+ *   and POST /api/search-miss;
  * - the header link says « Se connecter » or « Mon compte » from GET /api/session.
  * Every call is optional: when the app does not answer, the page stays as it is.
  * Also: the search dialog gets an accessible name (axe "aria-dialog-name"), the one
@@ -69,9 +70,20 @@
     dialog.setAttribute("aria-label", field.getAttribute("aria-label") || "");
   }
 
-  /* Searches that found nothing. */
+  /* Searches that found nothing: say what to try, and report them. */
   var input = document.querySelector(".md-search__input");
   var results = document.querySelector(".md-search-result__list");
+  var meta = document.querySelector(".md-search-result__meta");
+  var hintTemplate = document.getElementById("help-search-hint");
+  if (input && meta && hintTemplate && window.MutationObserver) {
+    var hint = hintTemplate.content.firstElementChild.cloneNode(true);
+    var none = hintTemplate.getAttribute("data-none");
+    meta.insertAdjacentElement("afterend", hint);
+    /* The theme writes its « no results » line into meta once the search is done. */
+    new MutationObserver(function () {
+      hint.hidden = !(input.value.trim() && meta.textContent.trim() === none);
+    }).observe(meta, { childList: true, characterData: true, subtree: true });
+  }
   if (input && results && window.fetch) {
     var reported = {};
     var timer = null;

@@ -3,14 +3,17 @@
 mkdocs-static-i18n builds the default language (French) first, then every other
 language from inside its own ``on_post_build``. This hook works with that order:
 
-* help topics: every id listed in ``docs/topics.yml`` must be an explicit heading
-  id (``## Title { #topic-id }``) in a page of *each* language, otherwise the build
-  fails; the resulting map is written to ``site/topics.json`` for the account app;
+* help topics: every id listed in ``docs/topics.yml`` (read by ``topic_registry.py``)
+  must be an explicit heading id (``## Title { #topic-id }``) in a page of *each*
+  language, otherwise the build fails; the resulting map is written to
+  ``site/topics.json`` for the account app;
 * absolute links to the account app (``/login`` …, listed in ``extra.app_links``)
   pass ``--strict`` validation, every other absolute link still fails it;
 * the language switcher links are relative, so the site works under any prefix, and
   the ``<link rel="alternate" hreflang>`` of each page are absolute (from ``site_url``);
-* search: one index per language (``search/`` and ``en/search/``);
+* search: one index per language (``search/`` and ``en/search/``), prepared for readers
+  by ``help_search.py`` (elisions, accents, endings, stop words, synonyms, and each
+  topic's references and keywords from the registry);
 * one localized ``404.html`` and one ``sitemap.xml`` (with ``hreflang`` alternates) per
   language;
 * the guide's own strings (``extra: ui:`` of each language) have the same keys in
@@ -19,7 +22,7 @@ language from inside its own ``on_post_build``. This hook works with that order:
 
 The per-language files are written by ``site_files.py``, beside this hook.
 
-Set ``HELP_TOPICS_FILE`` to check another registry (used by the tests).
+Set ``HELP_SEARCH_PLAIN=1`` to keep the theme's own search index (``bench/search_quality.py``).
 """
 
 from __future__ import annotations
@@ -31,8 +34,9 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import help_search
 import site_files  # overrides/hooks/site_files.py (MkDocs puts a hook's folder on sys.path)
-import yaml
+import topic_registry
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 from mkdocs.structure.files import get_files
@@ -71,23 +75,6 @@ def _i18n(config):
     if plugin is None:
         raise PluginError("help_center hook: the i18n plugin is not configured")
     return plugin
-
-
-def _registry_path(config) -> Path:
-    path = os.environ.get("HELP_TOPICS_FILE")
-    return Path(path) if path else Path(config.docs_dir) / "topics.yml"
-
-
-def load_registry(config) -> dict[str, str]:
-    """Read the topic registry: ``topic-id: short description``."""
-    path = _registry_path(config)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PluginError(f"help topics: cannot read the registry {path}: {error}") from error
-    if not isinstance(data, dict) or not data:
-        raise PluginError(f"help topics: {path} must map each topic id to a description")
-    return {str(topic): str(text) for topic, text in data.items()}
 
 
 def _page_name(src_uri: str, languages) -> str:
@@ -175,7 +162,7 @@ def on_nav(nav, config, files, **kwargs):
     """Check that every registered topic is an explicit heading id in this language."""
     i18n = _i18n(config)
     lang = i18n.current_language
-    registry = load_registry(config)
+    registry = topic_registry.load(config)
     found: dict[str, str] = {}
     # Every page exists in every language (fallback_to_default is off).
     pages = {_page_name(file.src_uri, i18n.all_languages) for file in files.documentation_pages()}
@@ -202,8 +189,8 @@ def on_nav(nav, config, files, **kwargs):
         raise PluginError(
             f"help topic{'s' if len(missing) > 1 else ''} missing in language '{lang}': "
             + ", ".join(f"'{topic}'" for topic in missing)
-            + f" (registered in {_registry_path(config).name}; add '{{ #{missing[0]} }}' "
-            "to a heading of that language)"
+            + f" (registered in {topic_registry.registry_path(config).name}; "
+            f"add '{{ #{missing[0]} }}' to a heading of that language)"
         )
     _state.topics[lang] = found
     return nav
@@ -293,6 +280,8 @@ def on_post_build(config, **kwargs):
     site_files.write_per_language(site, "404.html", _state.not_found_pages, default)
     site_files.write_sitemaps(site, _state.sitemaps, _state.pages, default)
     site_files.split_search_index(site, i18n.build_languages, default)
+    if not os.environ.get("HELP_SEARCH_PLAIN"):
+        help_search.prepare_site(config, site, i18n.build_languages, default)
     topics = {lang: _state.topics.get(lang, {}) for lang in i18n.build_languages}
     (site / "topics.json").write_text(
         json.dumps(topics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"

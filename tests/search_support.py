@@ -1,0 +1,187 @@
+"""Typing readers' queries into the guide's search box and reading the answers in order.
+
+Shared by ``tests/test_search.py`` (the goals) and ``bench/search_quality.py`` (the
+figures, with and without the help center's index preparation). The query set is
+``tests/search_queries.yml``; the error references of the topic registry are added to
+it, each expected to find its own topic.
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "tests" / "search_queries.yml"
+REGISTRY = ROOT / "docs" / "topics.yml"
+
+#: The results as a reader reads them. Material groups them by page: each group shows the
+#: page as a header (a result itself only when it matches best, then with its text), its
+#: best sections, and hides the others under "N more on this page". Visible results come
+#: first, group after group; the hidden ones after all of them.
+READ_RESULTS_JS = """
+() => {
+  const visible = [], hidden = [];
+  for (const item of document.querySelectorAll(".md-search-result__item")) {
+    const links = Array.from(item.querySelectorAll("a.md-search-result__link")).map(link => ({
+      href: link.getAttribute("href"),
+      score: parseFloat(link.querySelector("article").dataset.mdScore || "0"),
+      folded: link.closest("details") !== null,
+    }));
+    const [page, ...sections] = links;
+    const best = Math.max(...links.map(link => link.score));
+    if (page.score > 0 && page.score >= best) visible.push(page.href);
+    for (const section of sections) (section.folded ? hidden : visible).push(section.href);
+  }
+  return visible.concat(hidden);
+}
+"""
+
+
+def configured_languages() -> list[str]:
+    """The languages of the i18n plugin in ``mkdocs.yml``, default first (never hard-coded)."""
+
+    class Loader(yaml.SafeLoader):
+        """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags: read them as nothing."""
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
+    Loader.add_multi_constructor("!", lambda *args: None)  # !ENV
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    languages = sorted(i18n["languages"], key=lambda lang: not lang.get("default"))
+    return [lang["locale"] for lang in languages if lang.get("build", True)]
+
+
+def home_paths() -> dict[str, str]:
+    """Each language's guide home in the app: the default at /help/, others below it."""
+    return {
+        lang: "/help/" if n == 0 else f"/help/{lang}/"
+        for n, lang in enumerate(configured_languages())
+    }
+
+
+@dataclass
+class Query:
+    lang: str
+    text: str
+    answer: str  #: the heading id of the paragraph that answers
+
+    def __str__(self):
+        return f"[{self.lang}] {self.text!r} → #{self.answer}"
+
+
+def reference_queries(languages) -> list[Query]:
+    """Every reference of the registry, typed as printed, finds its topic."""
+    registry = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    return [
+        Query(lang, reference, topic)
+        for topic, entry in registry.items()
+        if isinstance(entry, dict)
+        for reference in entry.get("references") or []
+        for lang in languages
+    ]
+
+
+def load_queries(languages) -> list[Query]:
+    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
+    written = [Query(lang, str(q), str(a)) for lang in languages for q, a in data.get(lang, [])]
+    return written + reference_queries(languages)
+
+
+def heading_ids(html: str) -> list[str]:
+    """The ids of the headings of a built page."""
+    return re.findall(r"<h[1-6][^>]*\sid=\"([^\"]+)\"", html)
+
+
+def answer_of(href: str) -> str:
+    """The heading id a result links to (``page/#id?h=…`` or ``page/?h=…#id``)."""
+    fragment = href.partition("#")[2]
+    return re.split(r"[?&]", fragment)[0]
+
+
+#: Counts the theme's answers: it rewrites the result count line after each search.
+COUNT_ANSWERS_JS = """
+() => {
+  if (window.__searchAnswers !== undefined) { return; }
+  window.__searchAnswers = 0;
+  new MutationObserver(records => { window.__searchAnswers += records.length; })
+    .observe(document.querySelector(".md-search-result__meta"), {childList: true});
+}
+"""
+
+
+def search(page, query: str) -> list[str]:
+    """Type ``query`` into the open search box; the results' links, in reading order."""
+    box = page.locator(".md-search__input")
+    page.evaluate(COUNT_ANSWERS_JS)
+    box.fill("")
+    box.press_sequentially(query, delay=5)
+    # The theme searches on "keyup"; letters outside the US layout (é, ’) are typed without
+    # one: a last key stroke that changes nothing makes it read the whole query.
+    box.press("End")
+    # Read once neither the count of answers nor the list has changed for 300 ms.
+    last, stable = None, 0
+    for _ in range(100):
+        page.wait_for_timeout(60)
+        state = page.evaluate(f"() => [window.__searchAnswers, ({READ_RESULTS_JS})()]")
+        stable = stable + 1 if state == last else 0
+        last = state
+        if stable >= 5:
+            break
+    return last[1] if last else []
+
+
+def open_search(page, url: str) -> None:
+    page.goto(url)
+    page.locator(".md-search__input").click()
+    # The worker has the index once a query gets an answer.
+    page.locator(".md-search__input").press_sequentially("a", delay=5)
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__meta').textContent.trim() !== ''"
+    )
+
+
+def rank(links: list[str], answer: str) -> int | None:
+    """1-based position of the answer among the results, or None."""
+    for position, href in enumerate(links, 1):
+        if answer_of(href) == answer:
+            return position
+    return None
+
+
+def measure(browser, base_url: str, queries: list[Query], homes: dict[str, str]) -> dict:
+    """Run every query in its language; ``{lang: [(query, rank, first three answers)]}``."""
+    results: dict[str, list] = {}
+    for lang in sorted({q.lang for q in queries}):
+        context = browser.new_context(locale=lang, viewport={"width": 1200, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        open_search(page, base_url + homes[lang])
+        for query in (q for q in queries if q.lang == lang):
+            links = search(page, query.text)
+            top = [answer_of(h) or h for h in links[:3]]
+            results.setdefault(lang, []).append((query, rank(links, query.answer), top))
+        context.close()
+    return results
+
+
+def summary(results: dict) -> dict[str, tuple[int, int, int]]:
+    """``{lang: (first, within three, total)}``."""
+    return {
+        lang: (
+            sum(1 for _, r, _ in rows if r == 1),
+            sum(1 for _, r, _ in rows if r is not None and r <= 3),
+            len(rows),
+        )
+        for lang, rows in results.items()
+    }
+
+
+def failures(results: dict) -> list[str]:
+    return [
+        f"{query} ranked {r or 'nowhere'}; first: {', '.join(top) or 'no result'}"
+        for rows in results.values()
+        for query, r, top in rows
+        if r != 1
+    ]

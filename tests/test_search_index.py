@@ -1,0 +1,195 @@
+"""The search index each language gets at build time (overrides/hooks/help_search.py).
+
+Material's worker splits pages and queries with the index's ``separator`` and matches each
+query word as the prefix of an indexed word; these tests split the same way (Python's
+``re`` reads the same expression) to check what a reader's words become. The browser
+itself is exercised by ``tests/test_search.py``.
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from test_docs import run_mkdocs_build
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+
+import help_search  # noqa: E402
+import search_support  # noqa: E402
+
+LANGUAGES = search_support.configured_languages()
+ROOTS = {lang: path.removeprefix("/help/") for lang, path in search_support.home_paths().items()}
+FIELDS = ("title", "text", "keywords", "topic", "terms")
+
+
+def index(site, lang):
+    path = site / ROOTS[lang] / "search" / "search_index.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def split(separator: str, text: str) -> list[str]:
+    """What Material's tokenizer keeps of ``text``: the pieces between separators, lowercase."""
+    return [piece.lower() for piece in re.split(separator, text) if piece]
+
+
+def indexed_words(data, location: str | dict) -> set[str]:
+    """Every word the browser indexes for a document (``location`` ends its address)."""
+    doc = location
+    if isinstance(location, str):
+        doc = next(d for d in data["docs"] if d["location"].endswith(location))
+    text = " ".join(re.sub(r"<[^>]+>", " ", doc.get(name, "")) for name in FIELDS)
+    return set(split(data["config"]["separator"], text))
+
+
+@pytest.fixture(scope="module")
+def fr(help_site):
+    return index(help_site, "fr")
+
+
+@pytest.fixture(scope="module")
+def en(help_site):
+    return index(help_site, "en")
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+@pytest.mark.parametrize("elision", ["l", "d", "j", "qu", "n", "s", "c", "m", "t", "L", "Qu"])
+def test_french_elisions_are_split_off_and_ignored(fr, elision, apostrophe):
+    separator = fr["config"]["separator"]
+    assert split(separator, f"{elision}{apostrophe}adresse") == split(separator, "adresse")
+    # Only at the start of a word: « aujourd'hui » keeps both halves.
+    assert split(separator, f"aujourd{apostrophe}hui") == ["aujourd", "hui"]
+
+
+def test_stop_words_match_nothing_but_meaningful_particles_stay(fr, en):
+    assert split(fr["config"]["separator"], "Je ne reçois pas le mail") == ["reçoi", "mail"]
+    english = en["config"]["separator"]
+    assert split(english, "I didn't get the email") == ["get", "email"]
+    assert split(english, "sign in") != split(english, "sign out")
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [
+        ("fr", ["bloquée", "bloquee", "bloqués", "bloquees", "bloqué", "BLOQUÉES"]),
+        ("fr", ["spam", "spams"]),
+        ("en", ["lock", "locked", "locks", "locking"]),
+        ("en", ["email", "emails"]),
+    ],
+)
+def test_forms_of_a_word_become_one_word(help_site, lang, forms):
+    separator = index(help_site, lang)["config"]["separator"]
+    assert len({tuple(split(separator, form)) for form in forms}) == 1, forms
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_word_is_also_indexed_without_accents(help_site, lang):
+    data = index(help_site, lang)
+    separator = data["config"]["separator"]
+    for doc in data["docs"]:
+        words = indexed_words(data, doc)
+        shown = help_search.fold(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]))
+        assert set(split(separator, shown)) <= words, doc["location"]
+
+
+def test_synonyms_of_the_editors_files_reach_the_index(fr, en):
+    assert {"mdp", "pwd"} <= indexed_words(fr, "#reset-password")
+    assert "verrouill" in indexed_words(fr, "#ip-blocked")
+    assert "junk" in indexed_words(en, "#check-spam")
+    assert "signup" in indexed_words(en, "#create-account")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_references_and_keywords_of_the_registry_are_keywords_of_their_heading(help_site, lang):
+    data = index(help_site, lang)
+    registry = yaml.safe_load((DOCS / "topics.yml").read_text(encoding="utf-8"))
+    separator = data["config"]["separator"]
+    for topic, entry in registry.items():
+        if not isinstance(entry, dict):
+            continue
+        doc = next(d for d in data["docs"] if d["location"].endswith(f"#{topic}"))
+        keywords = set(split(separator, doc.get("topic", "")))
+        for reference in entry.get("references", []):
+            code, *rest = split(separator, reference)
+            assert code in keywords, (topic, reference)  # weighs like the heading
+            assert set(rest) <= indexed_words(data, doc), (topic, reference)
+        for phrase in str(entry.get("keywords", {}).get(lang, "")).split(","):
+            assert set(split(separator, phrase)) <= keywords, (topic, phrase)
+
+
+def test_every_reference_the_app_shows_is_registered():
+    """B1, B2, E400 … E503: readers type what the error page printed."""
+    from site_app import errors
+    from site_app.errors import ERRORS
+
+    registry = yaml.safe_load((DOCS / "topics.yml").read_text(encoding="utf-8"))
+    owner = {
+        reference: topic
+        for topic, entry in registry.items()
+        if isinstance(entry, dict)
+        for reference in entry.get("references", [])
+    }
+    for status, (topic, *_) in ERRORS.items():
+        assert owner.get(f"E{status}") == topic, f"E{status} must be a reference of '{topic}'"
+    for reference, topic, *_ in getattr(errors, "LIMIT_CAUSES", {}).values():
+        assert owner.get(reference) == topic, f"{reference} must be a reference of '{topic}'"
+    printed = set()
+    for path in (ROOT / "site_app").rglob("*"):
+        if path.suffix in (".py", ".html"):
+            text = path.read_text(encoding="utf-8")
+            printed |= set(re.findall(r'reference="([A-Z][A-Z0-9-]*)"', text))
+    assert {"B1", "E403-CSRF"} <= printed  # the scan still sees them
+    assert not printed - set(owner), f"not in docs/topics.yml: {sorted(printed - set(owner))}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_whole_pages_weigh_less_than_their_sections(help_site, lang):
+    """Material ranks a page above its sections; the hook evens that out."""
+    for doc in index(help_site, lang)["docs"]:
+        assert ("boost" in doc) == ("#" not in doc["location"]), doc["location"]
+
+
+def test_a_language_without_settings_still_gets_folding_and_synonyms(tmp_path):
+    (tmp_path / "search").mkdir()
+    language = help_search.language("pt", r"[\s\-]+", str(tmp_path))
+    rules = [help_search.Rule(["senha"], ["palavra passe"])]
+    data = {
+        "config": {"lang": ["pt"], "separator": r"[\s\-]+", "fields": {}},
+        "docs": [{"location": "a/#x", "title": "Palavra-passe esquecida", "text": "Ação"}],
+    }
+    prepared = help_search.prepare_index(data, language, rules, {"x": (["E1"], ["chave"])})
+    doc = prepared["docs"][0]
+    assert prepared["config"]["lang"] == ["pt"]  # the theme ships lunr.pt
+    assert doc["keywords"] == "senha"  # the title's words are indexed already
+    assert "acao" in doc["terms"].split()
+    assert set(doc["topic"].split()) == {"e1", "chave"}
+    unknown = help_search.prepare_index(
+        data, help_search.language("xx", "-", str(tmp_path)), [], {}
+    )
+    assert unknown["config"]["lang"] == ["en"]  # no lunr support: the default tokenizer
+
+
+def _registry(tmp_path, extra: str) -> Path:
+    path = tmp_path / "topics.yml"
+    path.write_text((DOCS / "topics.yml").read_text(encoding="utf-8") + extra, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("contact:\n  references: B9\n", "'contact' in topics.yml needs a description"),
+        ("contact:\n  description: x\n  references: [B1]\n", "reference B1 belongs to"),
+        ("contact:\n  description: x\n  keywords: {de: Hilfe}\n", "unknown language(s) de"),
+    ],
+)
+def test_registry_mistakes_fail_the_build(tmp_path, extra, message):
+    result = run_mkdocs_build(
+        ROOT / "mkdocs.yml", tmp_path / "site", HELP_TOPICS_FILE=str(_registry(tmp_path, extra))
+    )
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
