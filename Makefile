@@ -58,9 +58,11 @@ language: $(STAMP)
 	@test -n "$(CODE)" || { echo "usage: make language CODE=xx [NAME=…] [DIR=ltr|rtl]"; exit 2; }
 	$(BIN)/python scripts/new_language.py $(CODE) $(if $(NAME),--name "$(NAME)") $(if $(DIR),--dir $(DIR))
 
-## Retake the guide's screenshots from the running app (Chromium), every language, with
-## their numbered points; writes docs/assets/screenshots/<lang>/*.png and callouts.json.
-screenshots: $(STAMP) translations docs
+## Retake the guide's figures from the real app (Chromium), every language of LANGUAGES:
+## cut around their numbered points, 2x WebP in docs/assets/screenshots/<lang>/ + callouts.json.
+## The guide is built without --strict here: the figures being made may not exist yet.
+screenshots: $(STAMP) translations
+	$(BIN)/mkdocs build
 	$(BIN)/python scripts/screenshots.py --site site
 
 ## axe-core for the accessibility tests, pinned in package-lock.json.

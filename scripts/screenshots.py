@@ -1,15 +1,17 @@
-"""Take the guide's screenshots from the real app, in every language, with numbered points.
+"""Take the guide's figures from the real app, in every language, with numbered points.
 
-For each language: a fresh app on a throw-away database, at a frozen date
-(2030-01-15 10:00 UTC, server and browser clocks) with fixed addresses and
-passwords, is driven by Chromium through the guide's steps. On each screen the
-elements marked ``data-help-point="N"`` (and the B1/B2 messages) get a frame
-and a numbered badge, then the viewport is saved (1000x700 CSS pixels at 2x)
-as ``docs/assets/screenshots/<lang>/<name>.png``; the boxes go to
-``callouts.json`` next to them (CSS pixels; tests/test_browser.py checks them).
+For each language of ``site_app/config.py``: a fresh app on a throw-away
+database, at a frozen date (2030-01-15 10:00 UTC, server and browser clocks)
+with fixed addresses and passwords, is driven by Chromium through the guide's
+steps. Each figure is cut around its points (the elements marked
+``data-help-point="N"`` and the B1/B2 messages), drawn with frames and numbered
+badges, captured at 2x and saved as ``docs/assets/screenshots/<lang>/<name>.webp``;
+point 4 is the activation mail the app sent, shown in a neutral mail reader. The
+sizes and boxes go to ``callouts.json`` beside them (tests/test_browser.py checks
+them against the live app; the guide's build reads the sizes).
 
 Usage: make screenshots   (or: python scripts/screenshots.py [--site site/] [--lang fr] …)
-The steps and the drawing are in tests/browser_support.py, shared with the tests.
+The steps are in tests/browser_support.py, the figures in tests/figures.py.
 """
 
 import argparse
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 import browser_support as support  # noqa: E402
+import figures  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -37,12 +40,6 @@ def main(argv=None) -> int:
         choices=support.LANGUAGES,
         help="only this language (repeatable); default: all",
     )
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=5000,
-        help="port shown in the mails' links, if free (default 5000)",
-    )
     args = parser.parse_args(argv)
 
     problem = support.missing_browser()
@@ -55,14 +52,18 @@ def main(argv=None) -> int:
 
     with support.chromium() as browser, tempfile.TemporaryDirectory() as workdir:
         for lang in args.lang or support.LANGUAGES:
-            out_dir = support.SCREENSHOTS_DIR / lang
+            out_dir = figures.SCREENSHOTS_DIR / lang
             out_dir.mkdir(parents=True, exist_ok=True)
-            callouts = support.capture_screenshots(
-                browser, args.site, Path(workdir) / lang, lang, out_dir=out_dir, port=args.port
-            )
-            for name in callouts:
-                print(out_dir.relative_to(ROOT) / name)
-            print(support.write_callouts(lang, callouts).relative_to(ROOT))
+            for stale in out_dir.glob("*.png"):
+                stale.unlink()
+            callouts = figures.capture(browser, args.site, Path(workdir) / lang, lang, out_dir)
+            for name, figure in callouts.items():
+                size = (out_dir / name).stat().st_size // 1024
+                print(
+                    f"{out_dir.relative_to(ROOT) / name}  {figure['width']}x{figure['height']}"
+                    f" CSS px, {size} KiB"
+                )
+            print(figures.write_callouts(lang, callouts).relative_to(ROOT))
     return 0
 
 

@@ -2,12 +2,10 @@
 
 The app runs in a thread on a loopback port (Werkzeug), with the development
 mailbox instead of SMTP and the guide built by ``mkdocs build --strict``;
-Debian's Chromium is driven by the plain sync Playwright API. The screenshot
-scenes live here so that the test of ``callouts.json`` recomputes the boxes
-exactly as ``make screenshots`` drew them.
+Debian's Chromium is driven by the plain sync Playwright API. The guide's steps
+live here; the figures drawn from them are in ``figures.py``.
 """
 
-import json
 import os
 import socket
 import subprocess
@@ -17,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from site_app import config
+from site_app import config as app_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -31,34 +29,22 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS_DIR = ROOT / "docs" / "assets" / "screenshots"
-LANGUAGES = tuple(config.LANGUAGES)
+#: Every language of the app and the guide (site_app/config.py), the default first.
+LANGUAGES = tuple(app_config.LANGUAGES)
 
 #: Screenshots are taken at this instant (server clock and browser clock), so
 #: the dates they show never change.
 FROZEN_AT = datetime(2030, 1, 15, 10, 0, tzinfo=UTC)
 VIEWPORT = {"width": 1000, "height": 700}
 DEVICE_SCALE_FACTOR = 2
-#: Browser locales (Accept-Language) per site language.
-BROWSER_LOCALES = {"fr": "fr-FR", "en": "en-GB", "ar": "ar"}
 
 EMAIL = "camille.martin@example.org"
 PASSWORD = "Lanterne-verte-au-jardin"
 NEW_PASSWORD = "Parapluie-jaune-sous-la-pluie"
 WRONG_PASSWORD = "Ce-n-est-pas-le-bon"
 
-#: Screenshot name → the points it shows (numbers are data-help-point values).
-SCENES = {
-    "home": (1, 2),
-    "login": (3,),
-    "activation-mail": (4,),
-    "account": (5,),
-    "wrong-password": ("B1",),
-    "ip-blocked": ("B2",),
-}
 #: The elements the guide's steps B1 and B2 point at.
 STEP_SELECTORS = {"B1": '[data-error="wrong-password"]', "B2": '[data-reference="B2"]'}
-ACCENT = "#c2571a"  # the accent of the app and the guide (app.css, extra.css)
 
 
 # --- What the browser tests need --------------------------------------------------------------
@@ -126,12 +112,33 @@ def _quiet_handler():
     return QuietHandler
 
 
+class _AsHost:
+    """WSGI wrapper: every request reaches the app as a request for ``host``."""
+
+    def __init__(self, app, host: str):
+        self.app, self.host = app, host
+
+    def __call__(self, environ, start_response):
+        environ["HTTP_HOST"] = self.host
+        return self.app(environ, start_response)
+
+
 class LiveApp:
     """The app served over HTTP from a thread, on a throw-away SQLite database."""
 
-    def __init__(self, help_site: Path, workdir: Path, port: int | None = None, **config):
+    def __init__(
+        self,
+        help_site: Path,
+        workdir: Path,
+        port: int | None = None,
+        host: str | None = None,
+        **config,
+    ):
+        """``host``: the ``Host`` the app sees, whatever the browser sent (e.g. the host of
+        ``PUBLIC_URL``, so that an app serving only its public address answers)."""
         self.help_site = Path(help_site)
         self.workdir = Path(workdir)
+        self.host = host
         self.port = port if port and _port_is_free(port) else _free_port()
         self.config = {
             "SECRET_KEY": "browser-tests-secret-key",
@@ -162,8 +169,9 @@ class LiveApp:
         with self.app.app_context():
             db.drop_all()
             db.create_all()
+        served = self.app if self.host is None else _AsHost(self.app, self.host)
         self.server = make_server(
-            "127.0.0.1", self.port, self.app, threaded=True, request_handler=_quiet_handler()
+            "127.0.0.1", self.port, served, threaded=True, request_handler=_quiet_handler()
         )
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -197,13 +205,13 @@ def chromium():
 
 def new_page(browser, lang: str, **options):
     """A page in a fresh context whose browser prefers ``lang`` (Accept-Language)."""
-    context = browser.new_context(
-        viewport=VIEWPORT,
-        device_scale_factor=DEVICE_SCALE_FACTOR,
-        locale=BROWSER_LOCALES.get(lang, lang),
-        reduced_motion="reduce",
-        **options,
-    )
+    settings = {
+        "viewport": VIEWPORT,
+        "device_scale_factor": DEVICE_SCALE_FACTOR,
+        "locale": lang,
+        "reduced_motion": "reduce",
+    }
+    context = browser.new_context(**{**settings, **options})
     context.set_default_timeout(15_000)
     return context.new_page()
 
@@ -273,161 +281,3 @@ def fail_until_blocked(page, live: LiveApp, email: str, attempts: int = 10) -> N
         sign_in(page, live, email, WRONG_PASSWORD)
     if not page.locator(STEP_SELECTORS["B2"]).count():
         raise AssertionError(f"no B2 page after {attempts} failed sign-ins")
-
-
-# --- Callouts: the numbered points drawn on the screenshots -------------------------------------
-
-_BOXES_JS = """
-(selectors) => selectors.map(([point, selector]) => {
-  const element = document.querySelector(selector);
-  if (!element) { return [point, null]; }
-  const rect = element.getBoundingClientRect();
-  return [point, {x: rect.left + window.scrollX, y: rect.top + window.scrollY,
-                  width: rect.width, height: rect.height}];
-})
-"""
-
-# Styles are set through the CSSOM (element.style): the app's CSP forbids inline <style>.
-_DRAW_JS = """
-([boxes, accent, viewport]) => {
-  const layer = document.createElement("div");
-  layer.setAttribute("data-callouts", "");
-  layer.setAttribute("aria-hidden", "true");
-  Object.assign(layer.style, {position: "absolute", left: "0", top: "0", width: "0",
-    height: "0", zIndex: "2147483647", pointerEvents: "none"});
-  const badge = 30, margin = 4;
-  for (const box of boxes) {
-    const frame = document.createElement("div");
-    Object.assign(frame.style, {position: "absolute", left: (box.x - margin) + "px",
-      top: (box.y - margin) + "px", width: (box.width + 2 * margin) + "px",
-      height: (box.height + 2 * margin) + "px", border: "3px solid " + accent,
-      borderRadius: "8px", boxShadow: "0 0 0 2px #fff", boxSizing: "border-box"});
-    const label = document.createElement("div");
-    label.textContent = String(box.point);
-    const width = String(box.point).length > 1 ? badge + 12 : badge;
-    // Header controls: below them. Others: on their left (beside their top when
-    // tall), or on their top-left corner when there is no room on the left.
-    let left, top;
-    if (box.y + box.height < 80) {
-      left = box.x + box.width / 2 - width / 2;
-      top = box.y + box.height + margin + 6;
-    } else {
-      left = box.x - margin - width - 6;
-      top = box.height < 80 ? box.y + box.height / 2 - badge / 2 : box.y;
-      if (left < 2) { left = box.x - width / 2; top = box.y - badge / 2; }
-    }
-    left = Math.min(Math.max(left, 2), viewport.width - width - 2);
-    top = Math.min(Math.max(top, 2), viewport.height - badge - 2);
-    Object.assign(label.style, {position: "absolute", left: left + "px", top: top + "px",
-      width: width + "px", height: badge + "px", lineHeight: (badge - 4) + "px",
-      borderRadius: (badge / 2) + "px", background: accent, color: "#fff",
-      border: "2px solid #fff", boxShadow: "0 1px 4px rgba(0,0,0,.45)",
-      boxSizing: "border-box", textAlign: "center", fontWeight: "700", fontSize: "16px",
-      fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"});
-    layer.append(frame, label);
-  }
-  document.body.append(layer);
-}
-"""
-
-
-def _selector(point) -> str:
-    return STEP_SELECTORS.get(point) or f'[data-help-point="{point}"]'
-
-
-def callout_boxes(page, points) -> list[dict]:
-    """The boxes of ``points`` on the page, in CSS pixels, clipped to the screenshot.
-
-    Multiply by ``DEVICE_SCALE_FACTOR`` for the pixels of the PNG.
-    """
-    found = page.evaluate(_BOXES_JS, [[point, _selector(point)] for point in points])
-    boxes = []
-    for point, rect in found:
-        if rect is None:
-            raise AssertionError(f"{page.url}: no element for point {point} ({_selector(point)})")
-        left, top = max(rect["x"], 0), max(rect["y"], 0)
-        right = min(rect["x"] + rect["width"], VIEWPORT["width"])
-        bottom = min(rect["y"] + rect["height"], VIEWPORT["height"])
-        boxes.append(
-            {
-                "point": point,
-                "x": round(left),
-                "y": round(top),
-                "width": round(right - left),
-                "height": round(bottom - top),
-            }
-        )
-    return boxes
-
-
-def draw_callouts(page, boxes) -> None:
-    """Draw a frame and a numbered badge for each box, on the page itself."""
-    page.evaluate(_DRAW_JS, [boxes, ACCENT, VIEWPORT])
-
-
-# --- The screenshots of the guide ---------------------------------------------------------------
-
-
-def capture_screenshots(
-    browser,
-    help_site: Path,
-    workdir: Path,
-    lang: str,
-    out_dir: Path | None = None,
-    port: int | None = None,
-) -> dict:
-    """Play the guide in ``lang`` on a fresh app at a frozen date; return the callouts.
-
-    With ``out_dir``, also write ``<name>.png`` there (viewport only, points drawn).
-    The returned map is ``{"home.png": [{"point", "x", "y", "width", "height"}, …], …}``.
-    """
-    import time_machine
-
-    callouts = {}
-
-    def scene(page, name):
-        page.evaluate("() => document.fonts.ready.then(() => document.activeElement?.blur())")
-        page.evaluate("() => window.scrollTo(0, 0)")
-        boxes = callout_boxes(page, SCENES[name])
-        callouts[f"{name}.png"] = boxes
-        if out_dir is not None:
-            draw_callouts(page, boxes)
-            page.screenshot(
-                path=str(Path(out_dir) / f"{name}.png"), animations="disabled", caret="hide"
-            )
-
-    with time_machine.travel(FROZEN_AT, tick=False), LiveApp(help_site, workdir, port=port) as live:
-        page = new_page(browser, lang)
-        # The browser's clock too: the B2 countdown reads Date.now().
-        page.context.clock.set_fixed_time(FROZEN_AT)
-        try:
-            choose_language(page, live, lang)
-            scene(page, "home")
-            page.locator('[data-help-point="2"]').click()
-            page.wait_for_url("**/login")
-            scene(page, "login")
-            sign_up(page, EMAIL, PASSWORD)
-            mail = open_mailbox(page, live)
-            scene(page, "activation-mail")
-            follow_link_in_mail(page, mail, "/activate/")
-            confirm_activation(page)
-            scene(page, "account")
-            sign_out(page)
-            sign_in(page, live, EMAIL, WRONG_PASSWORD)
-            page.wait_for_selector(STEP_SELECTORS["B1"])
-            scene(page, "wrong-password")
-            fail_until_blocked(page, live, EMAIL)
-            scene(page, "ip-blocked")
-        finally:
-            page.context.close()
-    return callouts
-
-
-def read_callouts(lang: str, root: Path = SCREENSHOTS_DIR) -> dict:
-    return json.loads((root / lang / "callouts.json").read_text(encoding="utf-8"))
-
-
-def write_callouts(lang: str, callouts: dict, root: Path = SCREENSHOTS_DIR) -> Path:
-    path = root / lang / "callouts.json"
-    path.write_text(json.dumps(callouts, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return path

@@ -230,3 +230,49 @@ def member(client, inbox):
     submit(client, "/logout", {}, form_url="/account")
     inbox.clear()
     return address
+
+
+# --- A real browser (tests/browser_support.py) ---------------------------------------------
+
+
+def requirement_missing(message: str):
+    """Fail in CI, skip elsewhere."""
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import browser_support as support
+
+    problem = support.missing_browser()
+    if problem:
+        requirement_missing(f"browser tests need a browser: {problem}")
+    with support.chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def live(help_site, tmp_path):
+    import browser_support as support
+
+    with support.LiveApp(help_site, tmp_path) as live:
+        yield live
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(lang)``: a page whose browser prefers ``lang``; closed after the test."""
+    import browser_support as support
+
+    contexts = []
+
+    def factory(lang, **options):
+        page = support.new_page(browser, lang, **options)
+        contexts.append(page.context)
+        return page
+
+    yield factory
+    for context in contexts:
+        context.close()

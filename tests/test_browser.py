@@ -9,11 +9,12 @@ Without /usr/bin/chromium, the playwright package or node_modules/axe-core these
 tests are skipped with a message; with ``CI=true`` they fail instead.
 """
 
-import os
 import re
 
 import browser_support as support
+import figures
 import pytest
+from conftest import requirement_missing
 
 IN_CI = os.environ.get("CI") == "true"
 LANGS = support.LANGUAGES  # the configured languages (site_app.config.LANGUAGES)
@@ -33,43 +34,6 @@ FORGOT_PASSWORD = {
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def requirement_missing(message: str):
-    """Fail in CI, skip elsewhere."""
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    problem = support.missing_browser()
-    if problem:
-        requirement_missing(f"browser tests need a browser: {problem}")
-    with support.chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def live(help_site, tmp_path):
-    with support.LiveApp(help_site, tmp_path) as live:
-        yield live
-
-
-@pytest.fixture
-def open_page(browser):
-    """``open_page(lang)``: a page whose browser prefers ``lang``; closed after the test."""
-    contexts = []
-
-    def factory(lang):
-        page = support.new_page(browser, lang)
-        contexts.append(page.context)
-        return page
-
-    yield factory
-    for context in contexts:
-        context.close()
-
-
 def expect_language(page, lang: str) -> None:
     """The page shown is in ``lang`` (waits for a navigation still under way)."""
     from playwright.sync_api import expect
@@ -82,9 +46,13 @@ def expect_language(page, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", support.LANGUAGES)
 def test_callouts_match_the_live_app(browser, help_site, tmp_path, lang):
-    """``make screenshots`` was run after the last change of the pages' layout."""
-    committed = support.read_callouts(lang)
-    live = support.capture_screenshots(browser, help_site, tmp_path, lang)
+    """``make screenshots`` was run after the last change of the pages the figures show.
+
+    The callouts hold each figure's crop, size, boxes, badges and the text of its
+    points, so a changed layout or wording makes the committed figure stale.
+    """
+    committed = figures.read_callouts(lang)
+    live = figures.capture(browser, help_site, tmp_path, lang)
     assert live == committed, (
         f"docs/assets/screenshots/{lang}/callouts.json is out of date: run make screenshots"
     )
