@@ -16,7 +16,6 @@ import figures
 import pytest
 from conftest import requirement_missing
 
-IN_CI = os.environ.get("CI") == "true"
 LANGS = support.LANGUAGES  # the configured languages (site_app.config.LANGUAGES)
 #: For each language, another one to switch to (the next in the list).
 OTHER = {lang: LANGS[(n + 1) % len(LANGS)] for n, lang in enumerate(LANGS)}
