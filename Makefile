@@ -82,7 +82,8 @@ run: translations docs migrate
 
 test: translations $(AXE)
 	$(BIN)/ruff check site_app tests overrides scripts bench
-	$(BIN)/python -m pytest
+	# One process per core; a test file stays in one process (its fixtures, Redis, servers).
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 ## The benchmarks, by hand (not CI): wrk, valgrind, Flask-Security-Too, PostgreSQL, Redis.
 ## Writes bench/results/<commit>.json and the table of bench/README.md (about 15 minutes).
