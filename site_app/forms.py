@@ -103,8 +103,8 @@ def _wtforms_translations(locale: str) -> support.Translations:
 class Form(FlaskForm):
     """Every form of the site: WTForms' own messages in the page's language.
 
-    Flask-WTF reloads WTForms' catalog on every request; it is loaded once per
-    language here (13 % of the sign-in page's time, measured in bench/).
+    Flask-WTF reloads WTForms' catalog from disk on every request; here it is loaded
+    once per language.
 
     Fields are read from the form's text fields only. Flask-WTF would also read
     uploaded files and JSON bodies: a file part or a JSON object where a text
