@@ -24,6 +24,22 @@ def normalize_email(value: str | None) -> str:
     return unicodedata.normalize("NFC", (value or "").strip()).lower()
 
 
+def stored_address(value: str | None) -> str | None:
+    """The form an address is stored (and its limits counted) in, or None if it is invalid.
+
+    The ASCII form (IDN domains in punycode) is the one every mail server accepts; it is also
+    what makes ``dave@ｅxample.org`` and ``dave@example。org`` one address.
+    """
+    value = normalize_email(value)
+    if not value or not value.split("@")[0].isascii():
+        return None
+    try:
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return None
+    return normalize_email(result.ascii_email or result.normalized)
+
+
 class ValidEmail:
     """Refuse what is not a deliverable-looking address; store its normalised form."""
 
@@ -32,14 +48,10 @@ class ValidEmail:
             raise StopValidation(
                 _l("Use only unaccented letters, digits and . _ - + before the @ sign.")
             )
-        try:
-            result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
-        except EmailNotValidError:
-            raise StopValidation(
-                _l("Enter a valid email address, such as name@example.org.")
-            ) from None
-        # The ASCII form (IDN domains in punycode) is the one every mail server accepts.
-        field.data = normalize_email(result.ascii_email or result.normalized)
+        stored = stored_address(field.data)
+        if stored is None:
+            raise StopValidation(_l("Enter a valid email address, such as name@example.org."))
+        field.data = stored
 
 
 class AcceptablePassword:

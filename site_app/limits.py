@@ -221,11 +221,11 @@ def contact_limits(view):
     """The contact form's own limits, ``CONTACT_PER_IP`` per network and ``CONTACT_PER_EMAIL``
     acknowledgements per sender address, counted on every POST: never the sign-up and reset
     quotas above, so someone they block can still reach support."""
-    from .forms import normalize_email
+    from .forms import stored_address
 
     limited = limiter.limit(
         lambda: current_app.config["CONTACT_PER_EMAIL"],
-        key_func=lambda: normalize_email(request.form.get("email", ""))[:254],
+        key_func=lambda: stored_address(request.form.get("email", "")[:254]) or "",
         methods=["POST"],
         scope="contact-from",
     )(view)
