@@ -16,6 +16,15 @@ def new_security_stamp() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_public_id() -> str:
+    """Return a random, unique-enough id for the account in links and cookies.
+
+    The sequential ``id`` stays inside the database: a link carrying it would tell how
+    many accounts exist and which came after which.
+    """
+    return secrets.token_urlsafe(16)
+
+
 def new_session_id() -> str:
     """Return an unguessable session id (what the signed session cookie carries)."""
     return secrets.token_urlsafe(32)
@@ -27,6 +36,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: What links and the known-browser cookie name the account by (never ``id``).
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(8), default="fr")

@@ -5,9 +5,9 @@ the right password mails a link to the account's address instead, so the owner a
 has a way in through their mailbox while a guessed password is worth nothing without it.
 
 The link is signed (itsdangerous), short-lived (``SIGN_IN_LINK_DELAY``) and single-use: it
-carries the account's security stamp and the time of its last sign-in, and using it
-moves that time in one conditional UPDATE, so a second use — even a simultaneous one —
-finds the time changed. A new password kills it too (the stamp).
+carries the account's public id, its security stamp and the time of its last sign-in,
+and using it moves that time in one conditional UPDATE, so a second use — even a
+simultaneous one — finds the time changed. A new password kills it too (the stamp).
 """
 
 from flask import current_app
@@ -17,7 +17,7 @@ from sqlalchemy import update
 from .clock import utcnow
 from .extensions import db
 from .models import User
-from .tokens import TokenCheck
+from .tokens import TokenCheck, account_named
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -30,19 +30,19 @@ def _last_login(user: User) -> str | None:
 
 def make_token(user: User) -> str:
     """A link token valid until ``user`` next signs in or changes password."""
-    return _serializer().dumps([user.id, user.security_stamp, _last_login(user)])
+    return _serializer().dumps([user.public_id, user.security_stamp, _last_login(user)])
 
 
 def check_token(token: str) -> TokenCheck:
     """Expired, invalid, used — or the user it signs in."""
     max_age = int(current_app.config["SIGN_IN_LINK_DELAY"].total_seconds())
     try:
-        user_id, stamp, last_login = _serializer().loads(token, max_age=max_age)
+        account, stamp, last_login = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
         return TokenCheck(problem="expired")
     except (BadSignature, ValueError, TypeError):
         return TokenCheck(problem="invalid")
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    user = account_named(account)
     if user is None or user.security_stamp != stamp or _last_login(user) != last_login:
         return TokenCheck(problem="used")
     if user.activated_at is None:

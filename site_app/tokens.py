@@ -1,6 +1,7 @@
 """Signed links (activation, password reset) and the sign-up proof a browser keeps.
 
-A token carries the account id and its security stamp; a reset token also
+A token carries the account's public id (random: the sequential id would tell how many
+accounts exist) and its security stamp; a reset token also
 carries the account's reset nonce, rotated by each new reset mail. Checking
 returns a :class:`TokenCheck` so a view can tell "expired" from "tampered" from
 "already used" (the stamp or the account's state has changed since) and from
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
 
 from .extensions import db
 from .models import User
@@ -44,8 +46,18 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 def _payload(user: User, purpose: str) -> list:
     if purpose == RESET_PASSWORD:
-        return [user.id, user.security_stamp, user.reset_nonce]
-    return [user.id, user.security_stamp]
+        return [user.public_id, user.security_stamp, user.reset_nonce]
+    return [user.public_id, user.security_stamp]
+
+
+def account_named(key: object) -> User | None:
+    """The account a signed payload names: its public id, or (links mailed before
+    migration 0004, until they expire) its sequential id."""
+    if isinstance(key, str):
+        return db.session.scalar(select(User).where(User.public_id == key))
+    if isinstance(key, int) and not isinstance(key, bool):
+        return db.session.get(User, key)
+    return None
 
 
 def make_token(user: User, purpose: str) -> str:
@@ -62,13 +74,13 @@ def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
         return TokenCheck(problem="expired")
     except (BadSignature, ValueError, TypeError):
         return TokenCheck(problem="invalid")
-    if not isinstance(payload, list) or not payload or not isinstance(payload[0], int):
+    if not isinstance(payload, list) or not payload or not isinstance(payload[0], str | int):
         return TokenCheck(problem="invalid")
-    user = db.session.get(User, payload[0])
+    user = account_named(payload[0])
     if user is None:
         # The account is gone (deleted, or purged because never activated).
         return TokenCheck(problem="used")
-    if payload == _payload(user, purpose):
+    if payload[1:] == _payload(user, purpose)[1:]:
         if purpose == ACTIVATE and user.activated_at is not None:
             return TokenCheck(problem="used")
         return TokenCheck(user=user)
