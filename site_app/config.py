@@ -41,6 +41,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = False
 REMEMBER_COOKIE_HTTPONLY = True
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+#: Server-side sessions one account may hold; a sign-in beyond ends the least recently used.
+SESSIONS_PER_ACCOUNT = 20
 MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 WTF_CSRF_TIME_LIMIT = 4 * 3600

@@ -52,7 +52,13 @@ def approximate_place(address: str | None) -> str:
 
 
 def open_session(user: User, user_agent: str, address: str | None) -> UserSession:
-    """Add a session row for ``user`` signing in; it becomes ``user.current_session``."""
+    """Add a session row for ``user`` signing in; it becomes ``user.current_session``.
+
+    An account keeps at most ``SESSIONS_PER_ACCOUNT`` sessions: the ones used least
+    recently end first, so a script signing in again and again cannot grow the table
+    (or the account page's list) without bound.
+    """
+    _end_least_recent(user, keep=current_app.config["SESSIONS_PER_ACCOUNT"] - 1)
     browser, system = describe_user_agent(user_agent)
     record = UserSession(
         user=user, browser=browser, system=system, place=approximate_place(address)
@@ -60,6 +66,20 @@ def open_session(user: User, user_agent: str, address: str | None) -> UserSessio
     db.session.add(record)
     user.current_session = record
     return record
+
+
+def _end_least_recent(user: User, keep: int) -> None:
+    if user.id is None:  # not in the database yet: no sessions
+        return
+    stale = (
+        select(UserSession.id)
+        .where(UserSession.user_id == user.id)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.created_at.desc())
+        .offset(max(keep, 0))
+    )
+    ids = db.session.scalars(stale).all()
+    if ids:
+        db.session.execute(delete(UserSession).where(UserSession.id.in_(ids)))
 
 
 def load_session(session_id: str, address: str | None) -> tuple[User | None, bool]:

@@ -251,3 +251,44 @@ def test_approximate_place_keeps_only_the_network(address, place):
 )
 def test_user_agent_is_summarised_as_browser_and_system(user_agent, described):
     assert sessions.describe_user_agent(user_agent) == described
+
+
+@pytest.mark.both_databases
+def test_sign_ins_beyond_the_cap_end_the_least_recently_used_sessions(
+    make_app, inbox, time_machine
+):
+    """60 sign-ins from one script left 61 rows (issue 19, item 14a): the account keeps at
+    most SESSIONS_PER_ACCOUNT; the owner's session, in use, outlives the script's."""
+    time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
+    app = make_app()
+    from test_limit_causes import create_account
+
+    create_account(app, inbox, "member@example.org")
+    owner = browser(app, "203.0.113.5", FIREFOX_WINDOWS)
+    sign_in(owner, "member@example.org")
+    script = []
+    for n in range(60):
+        time_machine.move_to(f"2030-01-01 12:{n // 2 + 1:02d}:{n % 2 * 30:02d}+00:00", tick=False)
+        if n % 10 == 0:
+            assert owner.get("/account").status_code == 200  # the owner is using it
+        client = browser(app, "198.51.100.7")
+        assert sign_in(client, "member@example.org").status_code == 302
+        script.append(client)
+    assert app.config["SESSIONS_PER_ACCOUNT"] == 20
+    assert session_count(app, "member@example.org") == 20
+    page = owner.get("/account")
+    assert page.status_code == 200 and page.text.count('data-session="') == 20
+    # The script's oldest sessions ended; its 19 newest are the ones kept.
+    alive = [client.get("/account").status_code for client in script]
+    assert alive == [302] * 41 + [200] * 19
+
+
+def test_the_session_cap_is_a_setting(make_app, inbox):
+    app = make_app(SESSIONS_PER_ACCOUNT=2)
+    from test_limit_causes import create_account
+
+    create_account(app, inbox, "member@example.org")
+    clients = [browser(app) for _ in range(3)]
+    for client in clients:
+        sign_in(client, "member@example.org")
+    assert [client.get("/account").status_code for client in clients] == [302, 200, 200]
