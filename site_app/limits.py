@@ -159,9 +159,14 @@ def keep_limit_page(error: Blocked) -> None:
     the language switch redirects there, and the explanation must survive it.
 
     Kept in the refused person's session, so a page view asks the limit storage nothing
-    (a look-up on every GET /login cost a third of the page's throughput: bench/README.md).
+    (a look-up on every GET /login cost a third of the page's throughput: bench/README.md);
+    a fresh session on a blocked network gets the form, and its first POST the B2 page.
+    B2 is kept for the whole block: every sign-in from this network is refused until it
+    ends, so the form would be of no use. The others only for :data:`KEEP_LIMIT_PAGE`:
+    a mail quota holds for one address, and the form may still serve for another.
     """
-    shown_until = error.shown_until or min(error.reset_at, time.time() + KEEP_LIMIT_PAGE)
+    until = error.reset_at if error.cause == "ip" else time.time() + KEEP_LIMIT_PAGE
+    shown_until = error.shown_until or min(error.reset_at, until)
     session["limit_page"] = [request.endpoint, error.cause, error.reset_at, shown_until]
 
 

@@ -304,3 +304,46 @@ def test_every_limit_page_survives_the_language_switch(make_app, inbox, lang, ti
     switched = visitor.get(f"/language/{other}?next=/login", follow_redirects=True)
     assert switched.status_code == 429 and reference(switched) == "B3"
     assert html_lang(other) in switched.text
+
+
+def test_b2_stays_on_the_refused_browsers_sign_in_page_while_the_block_lasts(
+    app, inbox, time_machine, monkeypatch
+):
+    """Issue 19, item 14d: the README and the guide say what happens. The refused browser
+    sees B2 again on GET /login until the block ends (it was two minutes of a five-minute
+    block); a fresh session on the blocked network gets the form — page views ask the
+    limit storage nothing — and its first POST the B2 page, with no password checked."""
+    from site_app import limits, passwords
+
+    time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
+    create_account(app, inbox)
+    guesser = person(app, "10.16.0.1")
+    for n in range(5):
+        assert sign_in(guesser, OWNER, f"guess {n}").status_code == 422
+    assert reference(sign_in(guesser, OWNER, "guess 5")) == "B2"
+
+    time_machine.move_to("2030-01-01 12:04:00+00:00", tick=False)
+    again = guesser.get("/login")
+    assert again.status_code == 429 and reference(again) == "B2"
+    assert 'name="password"' not in again.text
+
+    looked_up, checked = [], []
+    run = limits._Counters.run
+    monkeypatch.setattr(
+        limits._Counters, "run", lambda self, *a, **k: looked_up.append(a[0]) or run(self, *a, **k)
+    )
+    verify = passwords.verify_password
+    monkeypatch.setattr(
+        "site_app.accounts.verify_password", lambda *a: checked.append(1) or verify(*a)
+    )
+    fresh = person(app, "10.16.0.1")
+    form = fresh.get("/login")
+    assert form.status_code == 200 and 'name="password"' in form.text
+    assert looked_up == []
+    refused = sign_in(fresh, OWNER, PASSWORD)
+    assert refused.status_code == 429 and reference(refused) == "B2"
+    assert checked == []
+
+    time_machine.move_to("2030-01-01 12:05:01+00:00", tick=False)
+    assert guesser.get("/login").status_code == 200
+    assert sign_in(person(app, "10.16.0.1"), OWNER, PASSWORD).status_code == 302
