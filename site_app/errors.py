@@ -177,6 +177,7 @@ def _blocked(error):
         reset_at=int(reset),
         cause=cause,
         on_sign_in=request.endpoint == "auth.login",
+        on_activation=request.endpoint == "auth.activate",
         **context,
     )
     # Said here, only when blocked: Flask-Limiter's own headers (RATELIMIT_HEADERS_ENABLED)

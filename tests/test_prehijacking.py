@@ -144,3 +144,53 @@ def test_sign_up_answers_and_cookie_look_the_same_for_any_address(app, inbox, me
 
 def sign_up_as(client, address):
     return submit(client, "/signup", {"email": address, "password": BOB_PASSWORD})
+
+
+# Issue 19, item 5: guesses at the password on an activation link are limited like sign-ins.
+
+
+def guess(app, link, password, ip):
+    """A guess from a browser of its own (no sign-up proof), on network ``ip``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    return submit(client, link, {"password": password})
+
+
+def test_password_guesses_on_an_activation_link_are_limited_per_network(app, inbox):
+    bob = app.test_client()
+    sign_up(bob, BOB_PASSWORD)
+    link = newest_link(inbox)  # the attacker got hold of it (say, a forwarded mail)
+    for n in range(5):
+        assert guess(app, link, f"guess number {n}", "10.30.0.1").status_code == 422
+    blocked = guess(app, link, BOB_PASSWORD, "10.30.0.1")  # even the right one
+    assert blocked.status_code == 429 and 'data-reference="B2"' in blocked.text
+    assert not activated(app)
+    # Bob, in his own browser, still activates with one click.
+    landed = submit(bob, link, {}, follow_redirects=True)
+    assert landed.request.path == "/account" and BOB in landed.text
+
+
+def test_password_guesses_on_an_activation_link_from_many_networks_protect_it(app, inbox):
+    bob = app.test_client()
+    sign_up(bob, BOB_PASSWORD)
+    link = newest_link(inbox)
+    for n in range(20):  # LOGIN_FAILURES_PER_ACCOUNT: 20 an hour, from 20 networks
+        assert guess(app, link, f"guess number {n}", f"10.31.{n}.1").status_code == 422
+    right = guess(app, link, BOB_PASSWORD, "10.31.99.1")
+    assert right.status_code == 429 and 'data-reference="B3"' in right.text
+    assert "dans le navigateur utilisé pour l'inscription" in right.text
+    assert not activated(app) and not opens_account(app, BOB_PASSWORD)
+    landed = submit(bob, link, {}, follow_redirects=True)
+    assert landed.request.path == "/account"
+
+
+def test_the_right_password_on_an_activation_link_is_not_counted(make_app, inbox):
+    app = make_app(LOGIN_FAILURES_PER_IP="1 per 5 minutes")
+    sign_up(app.test_client(), BOB_PASSWORD)
+    page = guess(app, newest_link(inbox), BOB_PASSWORD, "10.32.0.1")
+    assert page.status_code == 302 and activated(app)
+    assert opens_account(app, BOB_PASSWORD)  # from the same network (127.0.0.1 is another)
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.32.0.1"
+    answer = submit(other, "/login", {"email": BOB, "password": BOB_PASSWORD})
+    assert answer.status_code == 302

@@ -147,7 +147,7 @@ def activate(token):
     needs_password = not tokens.proves_signup(check.user, session.get("signup_proof"))
     form = ActivateWithPasswordForm() if needs_password else ConfirmForm()
     if form.validate_on_submit():
-        if needs_password and not verify_password(check.user.password_hash, form.password.data):
+        if needs_password and not _activation_password_is_right(check.user, form.password.data):
             form.password.errors.append(
                 _l("This is not the password chosen at the last sign-up with this address.")
             )
@@ -160,6 +160,18 @@ def activate(token):
     return render_form(
         "auth/activate.html", form, email=check.user.email, needs_password=needs_password
     )
+
+
+def _activation_password_is_right(user, password: str) -> bool:
+    """Check the password typed on an activation link, counted like a sign-in (B2, B3):
+    whoever holds the link must not get unlimited guesses at the password."""
+    attempt = limits.count_password_attempt(user.email)
+    if attempt.under_attack:
+        raise limits.Blocked("account", attempt.reset_at)
+    right = verify_password(user.password_hash, password)
+    if right:
+        attempt.succeeded()
+    return right
 
 
 @bp.route("/activation/resend", methods=["GET", "POST"])
