@@ -15,10 +15,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import notifications, sessions, tokens
+from . import limits, notifications, sessions, tokens
 from .clock import utcnow
 from .extensions import db
-from .mail import dispatch
+from .mail import deferrable, dispatch
 from .models import User, UserSession
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 
@@ -70,8 +70,12 @@ def register(email: str, password: str, locale: str) -> str:
     return _commit_and_prove(user)
 
 
+@deferrable("resend-activation")
 def resend_activation(email: str, locale: str) -> None:
-    """Queue a new activation mail (in ``locale``) if ``email`` has an account waiting for it."""
+    """Queue a new activation mail (in ``locale``) if ``email`` has an account waiting for it.
+
+    A deferred job (:mod:`site_app.mail.jobs`): only an account gets a mail, which the
+    request's answer must not wait for."""
     user = find_user(email)
     if user is not None and user.activated_at is None:
         notifications.activation(user, locale)
@@ -145,6 +149,18 @@ def authenticate(email: str, password: str, locale: str, by_mail: bool = False) 
     return SignIn(ok=True, user=user, previous_sign_in=previous_sign_in)
 
 
+@deferrable("mail-owner-under-attack")
+def mail_owner_under_attack(email: str, warn: bool, send_link: bool, locale: str) -> None:
+    """The mails of a sign-in while the account is protected (B3), as a deferred job: the
+    owner's warning once per attack, and the sign-in link if the password was right (within
+    its own quota, :func:`limits.sign_in_link_allowed`). Right and wrong passwords get the
+    same answer after the same work; only this job, run later, tells them apart."""
+    if warn:
+        warn_account_targeted(email)
+    if send_link and limits.sign_in_link_allowed(email):
+        send_sign_in_link(email, locale)
+
+
 def send_sign_in_link(email: str, locale: str) -> None:
     """Mail the owner of ``email`` a single-use sign-in link (their password was right
     while the account is under attack)."""
@@ -162,10 +178,12 @@ def warn_account_targeted(email: str) -> None:
         _commit_and_send()
 
 
+@deferrable("password-reset")
 def request_password_reset(email: str, locale: str) -> None:
     """Queue a reset mail if ``email`` has an account (an activation mail if it is not active).
 
-    The mail is written in ``locale``, the language of the person who asked.
+    The mail is written in ``locale``, the language of the person who asked. A deferred
+    job (:mod:`site_app.mail.jobs`), so the answer takes the same time for every address.
     """
     user = find_user(email)
     if user is None:

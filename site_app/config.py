@@ -58,9 +58,9 @@ MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Centre d'aide <no-reply@example.org>"
 MAIL_TIMEOUT = 10
 SUPPORT_EMAIL = "support@example.org"
-#: "background": a thread of each process delivers right after the commit;
-#: "inline": delivered before the response (tests); "worker": only
-#: ``flask outbox deliver --watch`` delivers.
+#: Who delivers mails and runs the deferred jobs (site_app/mail/jobs.py): "background": a
+#: thread of each process, right after the commit (after the response's close for a job);
+#: "inline": before the response (tests); "worker": only ``flask outbox deliver --watch``.
 OUTBOX_DELIVERY = "background"
 OUTBOX_MAX_DELAY = timedelta(hours=1)
 #: Development only: with no MAIL_SERVER, mails are "delivered" to /dev/mailbox, which anyone

@@ -179,3 +179,23 @@ class FailedSearch(db.Model):
     query: Mapped[str] = mapped_column(String(200))
     lang: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DeferredJob(db.Model):
+    """Work a request leaves to the outbox's deliverers (a reset asked, a B3 sign-in link).
+
+    The request stores the same row whether the address has an account or not, so its
+    answer — up to the connection's close — does the same work either way. A deliverer
+    claims the row like a mail, runs it, and deletes it in the transaction of the mails
+    it queues (site_app/mail/jobs.py): a recycled worker loses nothing.
+    """
+
+    __tablename__ = "deferred_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    arguments: Mapped[dict] = mapped_column(db.JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

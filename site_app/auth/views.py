@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, limits, sessions, sign_in_links, tokens
-from ..after_response import after_response
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
+from ..mail import defer
 from ..page_cache import cached_for_anonymous
 from ..passwords import verify_password
 from ..safety import safe_next
@@ -80,17 +80,17 @@ def login():
 
 
 def _protect_account(attempt, outcome, locale):
-    """Under attack, right or wrong password get the same B3 page, in the same time: the
-    mails (the owner's warning, the sign-in link) are written after the answer."""
-    after_response(_mail_owner, attempt.email, attempt.first_alarm, outcome.confirm_by_mail, locale)
+    """Under attack, right or wrong password get the same B3 page after the same work: the
+    mails (the owner's warning, the sign-in link) are a deferred job, run outside the
+    request."""
+    defer(
+        accounts.mail_owner_under_attack,
+        email=attempt.email,
+        warn=attempt.first_alarm,
+        send_link=outcome.confirm_by_mail,
+        locale=locale,
+    )
     raise limits.Blocked("account", attempt.reset_at)
-
-
-def _mail_owner(email: str, warn: bool, send_link: bool, locale: str) -> None:
-    if warn:
-        accounts.warn_account_targeted(email)
-    if send_link and limits.sign_in_link_allowed(email):
-        accounts.send_sign_in_link(email, locale)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
@@ -179,8 +179,8 @@ def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
         limits.count_mail_request(form.email.data)
-        # After the answer: only an account gets a mail, which would show in the timing.
-        after_response(accounts.resend_activation, form.email.data, str(get_locale()))
+        # Outside the request: only an account gets a mail, which would show in the timing.
+        defer(accounts.resend_activation, email=form.email.data, locale=str(get_locale()))
         return _check_your_mailbox(form.email.data, "resend")
     return render_form("auth/resend_activation.html", form)
 
@@ -192,7 +192,7 @@ def forgot_password():
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
         limits.count_mail_request(form.email.data)
-        after_response(accounts.request_password_reset, form.email.data, str(get_locale()))
+        defer(accounts.request_password_reset, email=form.email.data, locale=str(get_locale()))
         return _check_your_mailbox(form.email.data, "reset")
     return render_form("auth/forgot_password.html", form)
 

@@ -1,4 +1,5 @@
-"""How mail leaves the app: the outbox, its delivery, the development mailbox, ``flask outbox``.
+"""How mail leaves the app: the outbox, its delivery, the development mailbox, ``flask outbox``,
+and the deferred jobs its deliverers run (:mod:`.jobs`).
 
 Which mails a feature sends stays with the feature (``site_app/notifications.py`` for
 accounts, ``site_app/contact/messages.py`` for contact); they call :func:`queue_mail`, commit,
@@ -9,6 +10,7 @@ import logging
 
 from flask import Flask
 
+from .jobs import defer, deferrable, run_pending_jobs
 from .outbox import (
     BackgroundDeliverer,
     can_deliver,
@@ -20,10 +22,13 @@ from .outbox import (
 
 __all__ = [
     "can_deliver",
+    "defer",
+    "deferrable",
     "deliver_pending",
     "dispatch",
     "init_app",
     "queue_mail",
+    "run_pending_jobs",
     "uses_dev_mailbox",
 ]
 log = logging.getLogger(__name__)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import OutboxMail
+from .jobs import pending_jobs, run_pending_jobs
 from .outbox import can_deliver, deliver_pending
 
 outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
@@ -19,7 +20,9 @@ outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
     "--interval", default=2.0, show_default=True, help="Seconds between rounds with --watch."
 )
 def deliver_command(watch, interval):
-    """Send every pending mail now, whatever its retry delay (like ``postqueue -f``)."""
+    """Run the deferred jobs, then send every pending mail now, whatever its retry delay
+    (like ``postqueue -f``)."""
+    run_pending_jobs(limit=1_000_000)  # they queue mails, SMTP or not
     if not can_deliver():
         click.echo(
             "MAIL_SERVER is not set: the mails stay queued (set FLASK_MAIL_SERVER and retry).",
@@ -32,6 +35,7 @@ def deliver_command(watch, interval):
         raise SystemExit(1 if failed else 0)
     click.echo("Delivering the outbox; stop with Ctrl-C.")
     while True:
+        run_pending_jobs()
         sent, failed = deliver_pending()
         if sent or failed:
             click.echo(f"Sent {sent} mail(s), {failed} failed and stay pending.")
@@ -41,14 +45,14 @@ def deliver_command(watch, interval):
 
 @outbox_cli.command("status")
 def status_command():
-    """Show how many mails are pending and the last error of each."""
+    """Show how many mails are pending and the last error of each, and the jobs waiting."""
     pending = db.session.scalars(
         select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
     ).all()
     sent = db.session.scalar(
         select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_not(None))
     )
-    click.echo(f"{sent} sent, {len(pending)} pending.")
+    click.echo(f"{sent} sent, {len(pending)} pending; {pending_jobs()} deferred job(s) waiting.")
     for mail in pending:
         click.echo(
             f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): "

@@ -102,19 +102,21 @@ def retry_delay(attempts: int) -> timedelta:
     return min(delay, current_app.config["OUTBOX_MAX_DELAY"])
 
 
-def _claim(mail_id: int, seen_next_attempt) -> bool:
-    now = utcnow()
+def claim(model, row_id: int, seen_next_attempt, *conditions) -> bool:
+    """Claim the row ``row_id`` of ``model`` (a mail, a deferred job) for this deliverer:
+    one conditional update moves its ``next_attempt_at`` past the lease, so no other
+    deliverer takes it meanwhile; a deliverer that dies leaves a claim that expires."""
     result = db.session.execute(
-        update(OutboxMail)
-        .where(
-            OutboxMail.id == mail_id,
-            OutboxMail.sent_at.is_(None),
-            OutboxMail.next_attempt_at == seen_next_attempt,
-        )
-        .values(next_attempt_at=now + CLAIM_LEASE, attempts=OutboxMail.attempts + 1)
+        update(model)
+        .where(model.id == row_id, model.next_attempt_at == seen_next_attempt, *conditions)
+        .values(next_attempt_at=utcnow() + CLAIM_LEASE, attempts=model.attempts + 1)
     )
     db.session.commit()
     return result.rowcount == 1
+
+
+def _claim(mail_id: int, seen_next_attempt) -> bool:
+    return claim(OutboxMail, mail_id, seen_next_attempt, OutboxMail.sent_at.is_(None))
 
 
 def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
@@ -156,7 +158,8 @@ def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
 
 
 class BackgroundDeliverer:
-    """One thread per process that delivers right after a commit, and retries every minute."""
+    """One thread per process that runs the deferred jobs (:mod:`.jobs`) and delivers right
+    after a commit, and retries every minute."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -178,6 +181,9 @@ class BackgroundDeliverer:
             self.wake.clear()
             with self.app.app_context():
                 try:
+                    from .jobs import run_pending_jobs
+
+                    run_pending_jobs()  # first: the jobs queue mails
                     deliver_pending()
                 except Exception:  # keep the thread alive; the mails stay pending
                     log.exception("outbox delivery failed")
