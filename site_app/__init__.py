@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _finish_config(app)
 
-    from . import cli, errors, health, help, hosts, i18n, limits, mail, safety
+    from . import cli, errors, health, help, hosts, i18n, known_browsers, limits, mail, safety
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     safety.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
+    known_browsers.init_app(app)
     mail.init_app(app)
     help.init_app(app)
     cli.init_app(app)

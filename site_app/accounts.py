@@ -28,8 +28,19 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def register(email: str, password: str, locale: str) -> str:
-    """Create an unactivated account and queue its activation mail; return a sign-up proof.
+@dataclass(frozen=True)
+class SignUp:
+    """The outcome of :func:`register`, the same in form for every address."""
+
+    #: For the session of the browser that signed up (:func:`tokens.proves_signup`).
+    proof: str
+    #: The public id of the address's account (site_app/known_browsers.py).
+    account: str
+
+
+def register(email: str, password: str, locale: str) -> SignUp:
+    """Create an unactivated account and queue its activation mail; return a sign-up proof
+    and the account's public id (:class:`SignUp`).
 
     An address still waiting for activation takes the new password, and the
     links mailed before are retired: whoever signs up last chooses the password,
@@ -60,7 +71,7 @@ def register(email: str, password: str, locale: str) -> str:
     if user.activated_at is not None:
         notifications.signup_with_existing_address(user)
         _commit_and_send()
-        return secrets.token_hex(32)  # looks like a proof, proves nothing
+        return SignUp(secrets.token_hex(32), user.public_id)  # looks like a proof, proves nothing
     # Signed up again before activating: this sign-up starts the account anew.
     user.password_hash = hashed
     user.locale = locale
@@ -241,6 +252,6 @@ def _commit_and_send() -> None:
     dispatch()
 
 
-def _commit_and_prove(user: User) -> str:
+def _commit_and_prove(user: User) -> SignUp:
     _commit_and_send()
-    return tokens.signup_proof(user)
+    return SignUp(tokens.signup_proof(user), user.public_id)

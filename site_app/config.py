@@ -84,6 +84,11 @@ SIGN_IN_LINK_DELAY = timedelta(minutes=15)
 #: Mail-sending actions: per address, and per target email.
 MAIL_ACTIONS_PER_IP = "10 per hour"
 MAIL_ACTIONS_PER_EMAIL = "3 per hour"
+#: Known browsers (site_app/known_browsers.py): the signed cookie that names the accounts a
+#: browser signed in to (or signed up with), and how long it lasts. Such a browser has a
+#: quota of MAIL_ACTIONS_PER_EMAIL of its own, and its own count of failed sign-ins.
+KNOWN_BROWSER_COOKIE = "known_browser"
+KNOWN_BROWSER_LIFETIME = timedelta(days=180)
 #: Number of reverse proxies trusted to set X-Forwarded-For (0: none).
 PROXY_FIX_X_FOR = 0
 

@@ -106,6 +106,15 @@ LIMIT_CAUSES = {
             "To protect its inbox, no more are sent for now."
         ),
     ),
+    "mail-own": (
+        "E429-MAIL",
+        "too-many-mails",
+        _l("Too many emails requested for this address"),
+        _l(
+            "This browser has already asked for several emails for this address recently. "
+            "To protect its inbox, no more are sent for now."
+        ),
+    ),
     "mail-ip": (
         "E429-IP",
         "too-many-requests",

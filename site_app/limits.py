@@ -36,7 +36,8 @@ RETRY_STORAGE_AFTER = 30
 
 
 class Blocked(TooManyRequests):
-    """A refusal: ``cause`` is ``ip``, ``account``, ``mail`` or ``mail-ip`` (see errors.py)."""
+    """A refusal: ``cause`` is ``ip``, ``account``, ``mail``, ``mail-own`` or ``mail-ip``
+    (see errors.py)."""
 
     def __init__(self, cause: str, reset_at: float, shown_until: float | None = None):
         super().__init__()
@@ -101,6 +102,11 @@ def _give_back(name: str, *key: str) -> None:
     _counters().run("hit", _item(name), *key, cost=-1)
 
 
+def window_seconds(name: str) -> int:
+    """The length of the window of the limit setting ``name`` (e.g. 3600 for "3 per hour")."""
+    return _item(name).get_expiry()
+
+
 def _reset_at(name: str, *key: str) -> float:
     reset = _counters().run("get_window_stats", _item(name), *key).reset_time
     return reset if reset > time.time() else time.time() + _item(name).get_expiry()
@@ -127,26 +133,35 @@ class PasswordAttempt:
     under_attack: bool = False
     first_alarm: bool = False
     reset_at: float = 0.0
+    #: The key of the account's failure count: the account's, or a known browser's own.
+    account_key: tuple = ()
 
     def succeeded(self) -> None:
         """The password was right: give the attempt back (only failures count)."""
         _give_back("LOGIN_FAILURES_PER_IP", "login-ip", self.network)
-        if self.email and not self.under_attack:
-            _give_back("LOGIN_FAILURES_PER_ACCOUNT", self.scope, self.email)
+        if self.account_key and not self.under_attack:
+            _give_back("LOGIN_FAILURES_PER_ACCOUNT", *self.account_key)
 
 
-def count_password_attempt(email: str | None, scope: str = "login-account") -> PasswordAttempt:
+def count_password_attempt(
+    email: str | None, scope: str = "login-account", browser: str | None = None
+) -> PasswordAttempt:
     """Count an attempt before its password is verified; raise :class:`Blocked` (B2) if
     this network has failed too often. ``email`` is the validated address, or None (an
-    invalid address opens no counter of its own)."""
+    invalid address opens no counter of its own). ``browser``: a browser known for the
+    account (site_app/known_browsers.py), whose failures are its own count — so it is
+    never protected against because of strangers, nor adds to their count."""
     network = client_network()
     if not _hit("LOGIN_FAILURES_PER_IP", "login-ip", network):
         raise Blocked("ip", _reset_at("LOGIN_FAILURES_PER_IP", "login-ip", network))
     attempt = PasswordAttempt(scope, network, email)
-    if email and not _hit("LOGIN_FAILURES_PER_ACCOUNT", scope, email):
-        attempt.under_attack = True
-        attempt.reset_at = _reset_at("LOGIN_FAILURES_PER_ACCOUNT", scope, email)
-        attempt.first_alarm = _first_in_window("LOGIN_FAILURES_PER_ACCOUNT", scope, email)
+    if email:
+        key = (f"{scope}-known", email, browser) if browser else (scope, email)
+        attempt.account_key = key
+        if not _hit("LOGIN_FAILURES_PER_ACCOUNT", *key):
+            attempt.under_attack = True
+            attempt.reset_at = _reset_at("LOGIN_FAILURES_PER_ACCOUNT", *key)
+            attempt.first_alarm = _first_in_window("LOGIN_FAILURES_PER_ACCOUNT", *key)
     return attempt
 
 
@@ -203,17 +218,22 @@ def password_check_limits(view):
     return wrapper
 
 
-def count_mail_request(email: str) -> None:
+def count_mail_request(email: str, browser: str | None = None) -> None:
     """Count an accepted request that sends mail (sign-up, activation, reset) — never a
     refused form. Counted whether or not the address has an account, so the quota tells
     nobody which addresses do. Raise :class:`Blocked` when this network (per page) or this
-    address has asked for too many."""
+    address has asked for too many. ``browser``: a browser known for the address
+    (site_app/known_browsers.py) counts on a quota of its own, of the same size, that
+    strangers cannot spend (cause ``mail-own`` when it spent it itself)."""
     network, page = client_network(), f"mail-from:{request.endpoint}"
     if not _hit("MAIL_ACTIONS_PER_IP", page, network):
         raise Blocked("mail-ip", _reset_at("MAIL_ACTIONS_PER_IP", page, network))
-    if not _hit("MAIL_ACTIONS_PER_EMAIL", "mail-to", email):
+    key, cause = ("mail-to-known", email, browser), "mail-own"
+    if not browser:
+        key, cause = ("mail-to", email), "mail"
+    if not _hit("MAIL_ACTIONS_PER_EMAIL", *key):
         _give_back("MAIL_ACTIONS_PER_IP", page, network)
-        raise Blocked("mail", _reset_at("MAIL_ACTIONS_PER_EMAIL", "mail-to", email))
+        raise Blocked(cause, _reset_at("MAIL_ACTIONS_PER_EMAIL", *key))
 
 
 def sign_in_link_allowed(email: str) -> bool:

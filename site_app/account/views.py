@@ -6,7 +6,7 @@ from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
-from .. import accounts, sessions
+from .. import accounts, known_browsers, sessions
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..limits import password_check_limits
@@ -61,6 +61,7 @@ def change_password():
         if verify_password(current_user.password_hash, form.current_password.data):
             user = current_user._get_current_object()
             accounts.set_password(user, form.new_password.data, keep_session=user.current_session)
+            known_browsers.remember_sign_in(user)  # the new stamp retired the old entry
             flash(
                 _l("Your password has been changed, and your other sessions have been signed out."),
                 "success",

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, limits, sessions, sign_in_links, tokens
+from .. import accounts, known_browsers, limits, sessions, sign_in_links, tokens
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
 from ..mail import defer
@@ -21,6 +21,7 @@ def start_session(user) -> None:
     """Sign ``user`` in on a new server-side session and a fresh cookie.
 
     The session this browser had (any account) ends; no value of the old cookie survives.
+    The browser is known for ``user`` from now on (site_app/known_browsers.py).
     """
     if current_user.is_authenticated:
         sessions.end_session(current_user.current_session)
@@ -28,6 +29,7 @@ def start_session(user) -> None:
     db.session.commit()
     session.clear()
     login_user(user)
+    known_browsers.remember_sign_in(user)
 
 
 def end_session() -> None:
@@ -50,7 +52,10 @@ def login():
     needs_activation = False
     if form.validate_on_submit():
         email, locale = form.email.data, str(get_locale())
-        attempt = limits.count_password_attempt(email)  # before the check: see limits.py
+        # Before the check (see limits.py); a browser that signed in before counts apart.
+        attempt = limits.count_password_attempt(
+            email, browser=known_browsers.signed_in_before(email)
+        )
         outcome = accounts.authenticate(email, form.password.data, locale, attempt.under_attack)
         if attempt.under_attack:
             _protect_account(attempt, outcome, locale)
@@ -113,10 +118,12 @@ def sign_in_link(token):
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        limits.count_mail_request(form.email.data)
-        proof = accounts.register(form.email.data, form.password.data, str(get_locale()))
-        session["signup_proof"] = proof
-        return _check_your_mailbox(form.email.data, "signup")
+        email = form.email.data
+        limits.count_mail_request(email, known_browsers.known_for_mail(email, signing_up=True))
+        signed_up = accounts.register(email, form.password.data, str(get_locale()))
+        session["signup_proof"] = signed_up.proof
+        known_browsers.remember_sign_up(signed_up.account)
+        return _check_your_mailbox(email, "signup")
     return render_form("auth/signup.html", form)
 
 
@@ -178,7 +185,7 @@ def _activation_password_is_right(user, password: str) -> bool:
 def resend_activation():
     form = EmailForm()
     if form.validate_on_submit():
-        limits.count_mail_request(form.email.data)
+        limits.count_mail_request(form.email.data, known_browsers.known_for_mail(form.email.data))
         # Outside the request: only an account gets a mail, which would show in the timing.
         defer(accounts.resend_activation, email=form.email.data, locale=str(get_locale()))
         return _check_your_mailbox(form.email.data, "resend")
@@ -191,7 +198,7 @@ def forgot_password():
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
-        limits.count_mail_request(form.email.data)
+        limits.count_mail_request(form.email.data, known_browsers.known_for_mail(form.email.data))
         defer(accounts.request_password_reset, email=form.email.data, locale=str(get_locale()))
         return _check_your_mailbox(form.email.data, "reset")
     return render_form("auth/forgot_password.html", form)
