@@ -28,13 +28,20 @@ def index():
     return render_template("main/index.html")
 
 
-@bp.route("/language/<code>")
+@bp.route("/language/<code>", methods=["GET", "POST"])
 def set_language(code):
-    """Switch language (point 1): kept in a cookie, and on the account for its mails."""
+    """Switch language (point 1): the pages' language is kept in a cookie; a POST (its CSRF
+    token checked like every POST's) also changes the language of the account's mails.
+
+    A GET never changes anything stored: a link or an image on another site can make a
+    browser open this address, and the owner's mails must not change language for it.
+    Signed in, the switch is a form (``base.html``); the guide's switch and signed-out
+    pages use the GET.
+    """
     locale = supported(code)
     if locale is None:
         abort(404)
-    if current_user.is_authenticated:
+    if request.method == "POST" and current_user.is_authenticated:
         accounts.set_locale(current_user, locale)
     target = _without_language(safe_next(request.args.get("next")))
     response = redirect(target or url_for("main.index"))

@@ -220,11 +220,12 @@ def new_page(browser, lang: str, **options):
 
 
 def choose_language(page, live: LiveApp, lang: str, next_path: str = "/") -> None:
-    """Point 1: switch the site's language (kept in the ``lang`` cookie)."""
+    """Point 1: switch the site's language (kept in the ``lang`` cookie; signed in, the
+    switch is a form that also sets the language of the account's mails)."""
     page.goto(live.url(next_path))
-    switch = page.locator('[data-help-point="1"]')
-    if switch.locator(f'a[lang="{lang}"]').count():
-        switch.locator(f'a[lang="{lang}"]').click()
+    choice = page.locator('[data-help-point="1"]').locator(f':is(a, button)[lang="{lang}"]')
+    if choice.count():
+        choice.click()
     page.wait_for_selector(f'html[lang="{lang}"]')
 
 

@@ -380,6 +380,27 @@ def test_guide_switch_keeps_the_paragraph(live, open_page, lang):
     expect(page.locator("#ip-blocked")).to_be_in_viewport()
 
 
+@pytest.mark.parametrize("lang", support.LANGUAGES)
+def test_signed_in_the_switch_is_a_form_that_keeps_the_page(live, open_page, lang):
+    """Issue 19, item 8: signed in, point 1 is a form (its CSRF token in the page); choosing
+    a language there keeps the reader on their page and is the account's mail language."""
+    from playwright.sync_api import expect
+
+    from site_app.templating import language_name
+
+    page = open_page(lang)
+    support.choose_language(page, live, lang)
+    support.sign_up(page, support.EMAIL, support.PASSWORD)
+    support.follow_link_in_mail(page, support.open_mailbox(page, live), "/activate/")
+    support.confirm_activation(page)
+    page.locator(f'[data-help-point="1"] button[lang="{OTHER[lang]}"]').click()
+    page.wait_for_url(live.url("/account"))
+    expect_language(page, OTHER[lang])
+    expect(page.locator('[data-help-point="5"] .details')).to_contain_text(
+        language_name(OTHER[lang])
+    )
+
+
 def test_a_refused_account_deletion_shows_its_error_in_view(live, open_page):
     """The delete form is far below the top: its error gets the focus, on screen."""
     from playwright.sync_api import expect

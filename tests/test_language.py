@@ -134,3 +134,92 @@ def test_robots_txt_names_every_language_s_sitemap(make_app):
         path = url.removeprefix("https://help.example.org")
         with client.get(path, base_url="https://help.example.org") as sitemap:
             assert sitemap.status_code == 200 and b"<urlset" in sitemap.data
+
+
+# --- The language of an account's mails (issue 19, item 8) -------------------------------------
+
+OWNER = "owner@example.org"
+
+
+def mail_language(message) -> str:
+    """The language a mail is written in (its HTML part's ``<html lang>``)."""
+    html_part = message.get_body(preferencelist=("html",)).get_content()
+    return re.search(r'<html lang="([^"]+)"', html_part).group(1)
+
+
+def signed_in_owner(app, lang):
+    """The owner's browser, signed in to their account while reading ``lang``."""
+    from conftest import PASSWORD, submit
+
+    from site_app import accounts
+
+    with app.app_context():
+        accounts.register(OWNER, PASSWORD, lang)
+        accounts.activate(accounts.find_user(OWNER), lang)
+    owner = app.test_client()
+    owner.set_cookie("lang", lang)
+    submit(owner, "/login", {"email": OWNER, "password": PASSWORD})
+    return owner
+
+
+def stranger_signs_up_with_the_owner_address(app):
+    """Queues the "sign-up attempt with your address" mail, written in the account's language."""
+    from conftest import submit
+
+    submit(app.test_client(), "/signup", {"email": OWNER, "password": "another long passphrase"})
+
+
+@pytest.mark.parametrize(("own", "other"), PAIRS)
+def test_a_link_on_another_site_leaves_the_language_of_the_mails_alone(app, inbox, own, other):
+    """A page elsewhere links (or embeds an image) to /language/<other>: the owner's
+    browser opens it, signed in. Their pages may change language; their mails do not."""
+    owner = signed_in_owner(app, own)
+
+    followed = owner.get(
+        f"/language/{other}?next=/account",
+        headers={"Sec-Fetch-Site": "cross-site", "Referer": "https://evil.example/"},
+    )
+    assert followed.status_code == 302
+    inbox.clear()
+    stranger_signs_up_with_the_owner_address(app)
+    assert mail_language(inbox.last(OWNER)) == own
+
+    # A form on another site that posts to the switch has no CSRF token.
+    forged = owner.post(
+        f"/language/{other}?next=/account", headers={"Sec-Fetch-Site": "cross-site"}
+    )
+    assert forged.status_code == 403
+    inbox.clear()
+    stranger_signs_up_with_the_owner_address(app)
+    assert mail_language(inbox.last(OWNER)) == own
+
+
+@pytest.mark.parametrize(("own", "chosen"), PAIRS)
+def test_the_owner_switch_changes_the_language_of_the_mails(app, inbox, own, chosen):
+    """Signed in, point 1 is a form (CSRF): choosing a language there is the owner's choice,
+    for the pages and the mails, and the owner stays on the same page."""
+    from conftest import csrf_token
+
+    owner = signed_in_owner(app, own)
+    page = owner.get("/account").text
+    action = re.search(
+        rf'<button class="language" type="submit" lang="{chosen}" formaction="([^"]+)"', page
+    )
+    assert action, "no switch to the chosen language"
+
+    answer = owner.post(
+        html.unescape(action.group(1)), data={"csrf_token": csrf_token(owner, "/account")}
+    )
+
+    assert answer.status_code == 302 and answer.location == "/account"
+    landed = owner.get("/account").text
+    assert f'<html lang="{chosen}"' in landed
+    inbox.clear()
+    stranger_signs_up_with_the_owner_address(app)
+    assert mail_language(inbox.last(OWNER)) == chosen
+
+
+def test_signed_out_the_switch_stays_a_link(client):
+    """Nothing stored to change: the guide's links and bookmarks keep working."""
+    page = client.get("/").text
+    assert switch_link(page, "en") and "language-form" not in page
