@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import limits, notifications, sessions, tokens
+from . import limits, notifications, retention, sessions, tokens
 from .clock import utcnow
 from .extensions import db
 from .mail import deferrable, dispatch
@@ -228,8 +228,13 @@ def set_locale(user: User, locale: str) -> None:
 
 
 def delete_account(user: User) -> None:
-    """Delete ``user`` for good (the caller checked the password), and confirm it by mail."""
+    """Delete ``user`` for good (the caller checked the password), and confirm it by mail.
+
+    What the person left goes too (:func:`retention.forget_person`); the goodbye mail is
+    erased once it has been sent.
+    """
     notifications.account_deleted(user)
+    retention.forget_person(user.email)
     db.session.delete(user)
     _commit_and_send()
 

@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from . import accounts, sessions
+from . import accounts, retention, sessions
 from .extensions import db
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
@@ -12,16 +12,20 @@ accounts_cli = AppGroup("accounts", help="Manage accounts.")
 
 @accounts_cli.command("purge")
 def purge_command():
-    """Delete accounts never activated within the activation delay, and idle sessions.
+    """Delete accounts never activated within the activation delay, idle sessions, and mails
+    sent more than OUTBOX_RETENTION ago.
 
     Safe from cron. A session unused for PERMANENT_SESSION_LIFETIME is refused anyway;
-    this only clears its row.
+    this only clears its row. Mails still waiting are never deleted.
     """
     count = accounts.purge_unactivated_accounts()
     click.echo(f"Deleted {count} unactivated account(s).")
     idle = sessions.purge_idle_sessions()
     db.session.commit()
     click.echo(f"Deleted {idle} idle session(s).")
+    mails = retention.purge_sent_mails()
+    db.session.commit()
+    click.echo(f"Deleted {mails} sent mail(s) past OUTBOX_RETENTION.")
 
 
 def init_app(app: Flask) -> None:

@@ -63,6 +63,9 @@ SUPPORT_EMAIL = "support@example.org"
 #: "inline": before the response (tests); "worker": only ``flask outbox deliver --watch``.
 OUTBOX_DELIVERY = "background"
 OUTBOX_MAX_DELAY = timedelta(hours=1)
+#: Sent mails are deleted this long after sending (``flask accounts purge``): their bodies
+#: hold addresses and links. Mails still waiting are never deleted.
+OUTBOX_RETENTION = timedelta(days=7)
 #: Development only: with no MAIL_SERVER, mails are "delivered" to /dev/mailbox, which anyone
 #: reaching the site can read (reset links included). ``make run`` sets FLASK_DEV_MAILBOX=true.
 DEV_MAILBOX = False

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .clock import utcnow
@@ -135,6 +135,9 @@ class OutboxMail(db.Model):
     sent_at: Mapped[datetime | None]
     #: "smtp" or "mailbox" (development mailbox, nothing left the machine).
     transport: Mapped[str | None] = mapped_column(String(16))
+    #: Erased once sent: it holds a person who deleted their account (the goodbye mail, or
+    #: one still on its way to support). See :mod:`site_app.retention`.
+    erase_once_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
 

@@ -18,7 +18,7 @@ from email.utils import make_msgid
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..clock import utcnow
 from ..extensions import db
@@ -154,7 +154,26 @@ def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
             mail.last_error = None
             sent += 1
         db.session.commit()
+    if sent:
+        _erase_marked_sent_mails()
     return sent, failed
+
+
+def _erase_marked_sent_mails() -> None:
+    """Delete the sent mails marked ``erase_once_sent`` (their person deleted the account).
+
+    One statement after each round rather than per mail: a mail marked while it was being
+    sent is caught too. Mails in the development mailbox stay: there, the row is the mail
+    its reader has not seen yet (``accounts purge`` deletes it after ``OUTBOX_RETENTION``).
+    """
+    db.session.execute(
+        delete(OutboxMail).where(
+            OutboxMail.erase_once_sent,
+            OutboxMail.sent_at.is_not(None),
+            OutboxMail.transport == "smtp",
+        )
+    )
+    db.session.commit()
 
 
 class BackgroundDeliverer:
