@@ -28,13 +28,20 @@ def select_locale() -> str:
 
 
 def remember_locale(response, locale: str):
-    """Keep ``locale`` for a year in the cookie the guide reads too."""
+    """Keep ``locale`` for a year in the cookie the app and the guide's 404 page read.
+
+    No script reads it, so it is HttpOnly: the guide's switch sets it through
+    ``/language/<code>`` (``docs/javascripts/lang-cookie.js``). Secure on an https site.
+    """
+    config = current_app.config
     response.set_cookie(
-        current_app.config["LANGUAGE_COOKIE"],
+        config["LANGUAGE_COOKIE"],
         locale,
         max_age=365 * 24 * 3600,
+        httponly=True,
         samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        secure=bool(config["SESSION_COOKIE_SECURE"])
+        or (config["PUBLIC_URL"] or "").startswith("https://"),
     )
     return response
 

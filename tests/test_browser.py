@@ -146,15 +146,19 @@ def test_guide_account_link_keeps_the_language(live, open_page, lang):
 
 @pytest.mark.parametrize("lang", support.LANGUAGES)
 def test_guide_language_switcher_sets_the_app_language(live, open_page, lang):
-    """Choosing a language in the guide sets the ``lang`` cookie the app reads."""
+    """Choosing a language in the guide sets the ``lang`` cookie the app reads — also over
+    the one the app set before, which no script can overwrite (HttpOnly, issue 19 item 13)."""
     page = open_page(OTHER[lang])
-    page.goto(live.url(HELP_HOME[OTHER[lang]] + "troubleshooting/"))
+    guide_page = HELP_HOME[OTHER[lang]] + "troubleshooting/"
+    page.goto(live.url(f"/language/{OTHER[lang]}?next={guide_page}"))  # the app's choice
+    page.wait_for_url(live.url(guide_page))
     expect_language(page, OTHER[lang])
     page.locator(".md-header__option .md-select").hover()
     page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
     page.wait_for_url(live.url(HELP_HOME[lang] + "troubleshooting/"))
     expect_language(page, lang)
-    assert {c["name"]: c["value"] for c in page.context.cookies()}.get("lang") == lang
+    cookie = next(c for c in page.context.cookies() if c["name"] == "lang")
+    assert (cookie["value"], cookie["httpOnly"], cookie["sameSite"]) == (lang, True, "Lax")
     page.goto(live.url("/login"))
     expect_language(page, lang)
 

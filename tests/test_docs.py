@@ -248,7 +248,9 @@ def test_language_cookie_script_is_external(site):
     page = Page(site / "en" / "index.html")
     assert any(src.endswith("javascripts/lang-cookie.js") for src in page.scripts)
     script = (site / "javascripts" / "lang-cookie.js").read_text(encoding="utf-8")
-    assert "path=/; max-age=31536000; samesite=lax" in script
+    # The cookie is HttpOnly: the script asks the app to set it, and never touches it.
+    assert 'fetch("/language/" + code' in script
+    assert "document.cookie" not in script
 
 
 def test_editor_files_are_not_published(site):

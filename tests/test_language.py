@@ -136,6 +136,22 @@ def test_robots_txt_names_every_language_s_sitemap(make_app):
             assert sitemap.status_code == 200 and b"<urlset" in sitemap.data
 
 
+@pytest.mark.parametrize("way", ["/language/en", "/login?lang=en"])
+@pytest.mark.parametrize(
+    ("public_url", "secure"), [("http://localhost", False), ("https://help.example.org", True)]
+)
+def test_the_language_cookie_is_out_of_reach_of_scripts(make_app, way, public_url, secure):
+    """Issue 19, item 13: no script reads the ``lang`` cookie, so none may (HttpOnly); it
+    travels with top-level navigations only (SameSite=Lax), over https only on an https site."""
+    client = make_app(PUBLIC_URL=public_url).test_client()
+    answer = client.get(way, base_url=public_url)
+    cookie = next(h for h in answer.headers.getlist("Set-Cookie") if h.startswith("lang="))
+    attributes = [part.strip().lower() for part in cookie.split(";")]
+    assert attributes[0] == "lang=en"
+    assert "httponly" in attributes and "samesite=lax" in attributes
+    assert ("secure" in attributes) is secure
+
+
 # --- The language of an account's mails (issue 19, item 8) -------------------------------------
 
 OWNER = "owner@example.org"
