@@ -308,3 +308,15 @@ def test_the_report_escapes_what_readers_typed(client, app):
     assert "Clair.\\x1b[2J\\x07\\n  /help/fake/ [fr]: 999 yes, 0 no\\r\\u202e" in output
     assert "/help/x\\x1b]0;owned\\x07/ [fr]: 1 yes, 0 no" in output
     assert "'a\\x1b[31mb\\nc'" in output
+
+
+def test_the_report_tells_a_typed_backslash_from_a_control_character(client, app):
+    """Two readers: one sends a real ESC, the other types the four characters ``\\x1b``."""
+    vote(client, 0, "real \x1b here")
+    vote(app.test_client(), 0, "typed \\x1b here", page="/help/typed\\x07/")
+    output = app.test_cli_runner().invoke(args=["help", "report"]).output
+    assert "real \\x1b here" in output
+    assert "typed \\\\x1b here" in output
+    assert "/help/typed\\\\x07/ [fr]" in output
+    # Only the real ESC reads as an escape: a lone backslash before x1b.
+    assert re.findall(r"(?<!\\)\\x1b", output) == ["\\x1b"]

@@ -2,7 +2,8 @@ r"""``flask help report``: what readers of the guide tell the editors.
 
 Pages and comments are typed by anyone who reads the guide. They are printed with their
 control characters escaped (``\x1b``, ``\x07``, ``\n``, ``\u202e`` …), so no comment can
-forge a line of the report or drive the editor's terminal.
+forge a line of the report or drive the editor's terminal; a typed backslash is doubled
+(``\\``), so a typed ``\x1b`` never reads like an escaped ESC.
 """
 
 import click
@@ -12,9 +13,15 @@ from . import feedback
 
 
 def shown(text: str) -> str:
-    """``text`` on one line, every character a terminal would act on escaped as Python does."""
+    r"""``text`` on one line, every character a terminal would act on escaped as Python does.
+
+    The backslash is escaped too, as in ``repr``: otherwise a reader who types the four
+    characters ``\x1b`` gets the same line as one who sent a real ESC.
+    """
     return "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        char
+        if char.isprintable() and char != "\\"
+        else char.encode("unicode_escape").decode("ascii")
         for char in text
     )
 
