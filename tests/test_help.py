@@ -1,6 +1,7 @@
 """The built guide served at /help/, and /help/go/<topic>."""
 
 import json
+import os
 import re
 
 import pytest
@@ -93,6 +94,34 @@ def test_no_file_outside_the_site_is_served(client):
         "/help/%2e%2e/README.md",
     ):
         assert get(client, url).status_code == 404
+
+
+def test_the_guide_tells_nothing_of_the_directories_outside_it(client, help_site):
+    """A stranger probes the machine's folders with ``..%2f``: each answer is a missing page's.
+
+    ``/etc``, the project's folder, the test's own process in ``/proc`` exist; the others do
+    not. Before, the existing ones answered 301 to themselves and the others 404.
+    """
+    root = "..%2f" * len(help_site.resolve().parts)
+    probes = [
+        f"{root}etc",
+        f"{root}etc/",
+        f"{root}proc%2f{os.getpid()}",
+        f"{root}proc/{os.getpid()}/",
+        "..",
+        "..%2f",
+        "en/..%2f..%2f",
+        f"{root}no-such-folder",
+        f"{root}no-such-folder/",
+    ]
+    missing = get(client, "/help/no-such-page")
+    assert missing.status_code == 404
+    for probe in probes:
+        answer = get(client, f"/help/{probe}")
+        assert answer.status_code == 404, probe
+        assert answer.headers.get("Location") is None, probe
+        assert answer.text_body == missing.text_body, probe
+        assert sorted(answer.headers.items()) == sorted(missing.headers.items()), probe
 
 
 def test_guide_not_built_is_a_503(make_app, tmp_path):

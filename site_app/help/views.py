@@ -4,12 +4,17 @@ Its files are answered before Flask by :mod:`site_app.help.static_files`; these 
 handle the rest: the /help/ root (which follows the reader's language), folders
 without their slash, missing pages (the guide's own 404, per language), and a
 guide that was not built (503).
+
+A path that leads outside the built guide (``..%2f``, which arrives decoded as
+``../``) is a missing page, and nothing is looked up for it: answering a folder
+outside with its redirect told strangers which folders exist on the machine.
 """
 
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 from werkzeug.exceptions import NotFound
+from werkzeug.security import safe_join
 
 from ..i18n import select_locale, supported
 from .topics import resolve
@@ -41,6 +46,8 @@ def page(path):
     if path == "" and select_locale() != current_app.config["LANGUAGES"][0]:
         if (site / select_locale() / "index.html").is_file():
             return redirect(f"/help/{select_locale()}/")
+    if not _inside(site, path):
+        return _not_found(site, "")
     if path == "" or path.endswith("/"):
         path += "index.html"
     elif (site / path).is_dir():
@@ -49,6 +56,12 @@ def page(path):
         return send_from_directory(site, path, max_age=_max_age(path))
     except NotFound:
         return _not_found(site, path)
+
+
+def _inside(site: Path, path: str) -> bool:
+    """Tell whether ``path`` names something inside the guide (symbolic links followed)."""
+    joined = safe_join(str(site), path)  # None for "..", absolute paths and the like
+    return joined is not None and Path(joined).resolve().is_relative_to(site.resolve())
 
 
 def _max_age(path: str) -> int:
