@@ -41,12 +41,23 @@ def security_headers(path: str) -> dict[str, str]:
     return headers
 
 
+def address_holds_a_token() -> bool:
+    """Tell whether this request's address carries a link's token (``/activate/<token>`` …).
+
+    Such a page must not send its address as ``Referer`` to its CSS, script and icon or
+    to the next page: an access log that records ``Referer`` would keep a live token.
+    """
+    return bool(request.view_args) and "token" in request.view_args
+
+
 def init_app(app: Flask) -> None:
     """Send the security headers on every response (a header the view set wins)."""
 
     @app.after_request
     def _security_headers(response):
         path = request.path
+        if address_holds_a_token():  # its error pages too (403, expired link …)
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
         for name, value in security_headers(path).items():
             response.headers.setdefault(name, value)
         if not path.startswith(("/help/", "/static/")):
