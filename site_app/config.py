@@ -92,6 +92,9 @@ MAIL_ACTIONS_PER_EMAIL = "3 per hour"
 #: quota of MAIL_ACTIONS_PER_EMAIL of its own, and its own count of failed sign-ins.
 KNOWN_BROWSER_COOKIE = "known_browser"
 KNOWN_BROWSER_LIFETIME = timedelta(days=180)
+#: The operators' credential for /healthz/details (the outbox backlog), sent as
+#: ``Authorization: Bearer …``. Unset: no details endpoint (``flask outbox status`` still says).
+HEALTH_TOKEN = None
 #: Number of reverse proxies trusted to set X-Forwarded-For (0: none).
 PROXY_FIX_X_FOR = 0
 

@@ -27,7 +27,7 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 #: Mail links outside any request (command line) when ``PUBLIC_URL`` is unset: ``make run``.
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
 #: Answered whatever the host: load balancers probe with the machine's address.
-ANY_HOST_PATHS = ("/healthz",)
+ANY_HOST_PATHS = ("/healthz", "/healthz/details")
 
 _HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::[0-9]{1,5})?", re.I)
 

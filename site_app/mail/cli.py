@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import OutboxMail
 from .jobs import pending_jobs, run_pending_jobs
-from .outbox import can_deliver, deliver_pending
+from .outbox import backlog, can_deliver, deliver_pending
 
 outbox_cli = AppGroup("outbox", help="Deliver the mails waiting in the outbox.")
 
@@ -45,16 +45,33 @@ def deliver_command(watch, interval):
 
 @outbox_cli.command("status")
 def status_command():
-    """Show how many mails are pending and the last error of each, and the jobs waiting."""
+    """Show how many mails are pending, how long the oldest has waited, each one's error,
+    and the deferred jobs waiting.
+
+    The backlog is for operators only: anonymous pages never show it (site_app/health.py).
+    """
     pending = db.session.scalars(
         select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
     ).all()
     sent = db.session.scalar(
         select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_not(None))
     )
-    click.echo(f"{sent} sent, {len(pending)} pending; {pending_jobs()} deferred job(s) waiting.")
+    waiting = backlog()
+    oldest = f"; the oldest has waited {_duration(waiting.oldest_pending_seconds)}"
+    click.echo(
+        f"{sent} sent, {len(pending)} pending{oldest if pending else ''}; "
+        f"{pending_jobs()} deferred job(s) waiting."
+    )
     for mail in pending:
         click.echo(
             f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): "
             f"{mail.last_error or '-'}"
         )
+
+
+def _duration(seconds: int) -> str:
+    """``3725`` → ``1 h 2 min 5 s``: what an operator reads at a glance."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join([part for part in parts if part] + [f"{seconds} s"])

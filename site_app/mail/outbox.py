@@ -12,13 +12,14 @@ Message-ID (at-least-once).
 import logging
 import smtplib
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_mail import Connection, Message
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..clock import utcnow
 from ..extensions import db
@@ -217,3 +218,23 @@ def dispatch() -> None:
         deliver_pending()
     elif mode == "background":
         current_app.extensions["outbox"].notify()
+
+
+@dataclass
+class Backlog:
+    """The mails waiting in the outbox: how many, and how long the oldest has waited."""
+
+    pending: int
+    oldest_pending_seconds: int
+
+
+def backlog() -> Backlog:
+    """Count the pending mails. For operators only (``flask outbox status``, health details):
+    the count moves with other people's requests, so it must never reach an anonymous page."""
+    pending, oldest = db.session.execute(
+        select(func.count(OutboxMail.id), func.min(OutboxMail.created_at)).where(
+            OutboxMail.sent_at.is_(None)
+        )
+    ).one()
+    waited = int((utcnow() - oldest).total_seconds()) if oldest else 0
+    return Backlog(pending, max(waited, 0))
