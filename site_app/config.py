@@ -23,8 +23,10 @@ PUBLIC_URL = None
 
 SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
 #: A pooled connection is checked before use (replaced if the database closed it) and
-#: recycled after 30 minutes, before firewalls and proxies drop idle ones.
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800}
+#: recycled after 30 minutes, before firewalls and proxies drop idle ones. A failed
+#: statement's error (and so the logged traceback) leaves out its values: they are
+#: people's addresses and messages.
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800, "hide_parameters": True}
 
 #: Accounts never activated are deleted after this delay (``flask accounts purge``).
 ACTIVATION_DELAY = timedelta(hours=48)

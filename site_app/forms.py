@@ -1,5 +1,6 @@
 """Form fields shared by the blueprints: email and password, with localized errors."""
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -12,11 +13,30 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from wtforms import EmailField, PasswordField
 from wtforms.i18n import messages_path
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from .passwords import password_problems
 
 EMAIL_MAX_LENGTH = 254
+#: NUL, which PostgreSQL's text type refuses (it was a 500, and the logged traceback held
+#: the sender's address and message), and lone surrogates (JSON's "\ud800"), which no
+#: UTF-8 encoder writes. Nothing a person means to type.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_TEXT = _l(
+    "This text contains an invisible character that can't be saved. "
+    "Remove it, or type the text again."
+)
+
+
+def storable(text: str) -> bool:
+    """Tell whether ``text`` can be stored and mailed as it is (no NUL, no lone surrogate)."""
+    return _UNSTORABLE.search(text) is None
+
+
+def refuse_unstorable(form, field) -> None:
+    """Run on every field of every form (:class:`Form`): the field says what is wrong."""
+    if isinstance(field.data, str) and not storable(field.data):
+        raise ValidationError(UNSTORABLE_TEXT)
 
 
 def normalize_email(value: str | None) -> str:
@@ -122,7 +142,16 @@ class Form(FlaskForm):
     uploaded files and JSON bodies: a file part or a JSON object where a text
     field is expected reached the filters as an object and made a 500. No form
     of the site takes files or JSON, so such a field is simply missing (422).
+
+    Every field refuses text that cannot be stored (:func:`refuse_unstorable`), once
+    here rather than field by field, so a new field cannot forget it.
     """
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(chain) for name, chain in (extra_validators or {}).items()}
+        for name in self._fields:
+            extra.setdefault(name, []).append(refuse_unstorable)
+        return super().validate(extra_validators=extra)
 
     class Meta:
         def wrap_formdata(self, form, formdata):

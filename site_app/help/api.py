@@ -9,11 +9,13 @@ send them without a CORS preflight, which we never allow) and the browser's
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, make_response, request
 from flask_login import current_user
 from werkzeug.exceptions import BadRequest, Forbidden
 
+from ..errors import error_response
 from ..extensions import csrf, limiter
+from ..forms import UNSTORABLE_TEXT, storable
 from ..i18n import supported
 from .feedback import record_failed_search, record_vote
 
@@ -48,7 +50,23 @@ def _payload() -> dict:
         raise BadRequest() from None
     if not isinstance(data, dict):
         raise BadRequest()
+    if not all(storable(text) for text in _strings(data)):
+        abort(make_response(error_response(400, "E400-TEXT", message=UNSTORABLE_TEXT)))
     return data
+
+
+def _strings(value):
+    """Every string of a JSON value, keys included (with a stack: no recursion limit)."""
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _text(data: dict, key: str, limit: int) -> str | None:
