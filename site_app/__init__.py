@@ -9,15 +9,19 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from .settings import check_settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: defaults from :mod:`site_app.config`, then ``FLASK_*`` variables."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config)
+    boolean_keys = {key for key, value in app.config.items() if isinstance(value, bool)}
     app.config.from_prefixed_env()
     if test_config:
         app.config.update(test_config)
+    # A wrong value stops here, naming its key (FLASK_DEV_MAILBOX=False is false).
+    check_settings(app.config, boolean_keys, overridden=test_config or {})
     _finish_config(app)
 
     from . import cli, errors, health, help, hosts, i18n, known_browsers, limits, mail, safety

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.wsgi import get_host
 
+from .settings import SettingsError
+
 log = logging.getLogger(__name__)
 
 #: Hosts served when ``PUBLIC_URL`` is unset (development), on any port.
@@ -32,7 +34,7 @@ ANY_HOST_PATHS = ("/healthz", "/healthz/details")
 _HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::[0-9]{1,5})?", re.I)
 
 
-class PublicUrlError(RuntimeError):
+class PublicUrlError(SettingsError):
     """``PUBLIC_URL`` is not a site address; raised at start so the app does not run."""
 
 

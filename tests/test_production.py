@@ -196,13 +196,13 @@ def test_mail_worker_process_delivers(tmp_path, smtp_server, help_site):
 
 
 def test_healthz_reports_the_database_and_limiter_and_operators_get_the_backlog(make_app):
-    app = make_app(OUTBOX_DELIVERY="worker", HEALTH_TOKEN="ops-secret")
+    app = make_app(OUTBOX_DELIVERY="worker", HEALTH_TOKEN="ops-secret-for-the-probe")
     queue_signups(app, 2)
     report = app.test_client().get("/healthz")
     assert report.status_code == 200
     assert report.json == {"database": "ok", "limiter": "ok"}  # no backlog: tests/test_health.py
     details = app.test_client().get(
-        "/healthz/details", headers={"Authorization": "Bearer ops-secret"}
+        "/healthz/details", headers={"Authorization": "Bearer ops-secret-for-the-probe"}
     )
     assert details.json["outbox"]["pending"] == 2
 

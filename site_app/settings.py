@@ -1,0 +1,248 @@
+"""Every setting checked once, at start: a wrong value stops the start, naming its key.
+
+``app.config.from_prefixed_env()`` parses each ``FLASK_*`` value as JSON when it can, so
+``false`` arrives as ``False`` but ``False``, ``off`` or ``no`` stay strings, and a
+non-empty string is true: ``FLASK_DEV_MAILBOX=False`` opened the development mailbox to
+anyone. Each key of README's configuration table has a rule here (``RULES``) that turns
+what the environment (or ``create_app(test_config)``) gave into the value the app uses, or
+raises :class:`SettingsError`; every other key whose default is a boolean gets the boolean
+rule. Text keys (passwords, secrets) take the variable's raw text: JSON would make the
+password ``12345678`` a number.
+"""
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+from limits import parse as parse_limit
+from limits.storage import SCHEMES as LIMIT_STORAGE_SCHEMES
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class SettingsError(RuntimeError):
+    """A setting has a value the app cannot use; raised at start so the app does not run."""
+
+
+def refuse(key: str, expected: str, value: Any) -> None:
+    raise SettingsError(f"{key} (environment: FLASK_{key}) must be {expected}: got {value!r}")
+
+
+TRUE, FALSE = ("true", "1", "yes", "on"), ("false", "0", "no", "off")
+
+
+def boolean(key: str, value: Any) -> bool:
+    """``true``/``false`` in any case, or 1/0, yes/no, on/off; nothing else."""
+    if isinstance(value, bool):
+        return value
+    spelled = str(value).strip().lower() if isinstance(value, str | int) else None
+    if spelled in TRUE:
+        return True
+    if spelled in FALSE:
+        return False
+    refuse(key, "true or false (also 1/0, yes/no, on/off, in any case)", value)
+
+
+def integer(minimum: int, maximum: int | None = None) -> Callable[[str, Any], int]:
+    def rule(key: str, value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value >= minimum and (maximum is None or value <= maximum):
+                return value
+        bounds = f"from {minimum} to {maximum}" if maximum is not None else f"≥ {minimum}"
+        refuse(key, f"a whole number {bounds}", value)
+
+    return rule
+
+
+def seconds(key: str, value: Any) -> float:
+    """A number of seconds above zero (``MAIL_TIMEOUT``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return value
+    refuse(key, "a number of seconds above 0", value)
+
+
+_DURATION = re.compile(
+    r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|seconds?|m|min|minutes?|h|hours?|d|days?)"
+)
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def duration(key: str, value: Any) -> timedelta:
+    """A ``timedelta``, a number of seconds, or ``48 hours``, ``15 minutes``, ``2 days``."""
+    if isinstance(value, timedelta) and value > timedelta(0):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return timedelta(seconds=value)
+    match = _DURATION.fullmatch(value.strip().lower()) if isinstance(value, str) else None
+    if match and float(match["amount"]) > 0:
+        unit = "m" if match["unit"].startswith("min") else match["unit"][0]
+        return timedelta(**{_UNITS[unit]: float(match["amount"])})
+    refuse(key, "a duration above 0 (seconds, or like '48 hours', '15 minutes', '2 days')", value)
+
+
+def rate_limit(key: str, value: Any) -> str:
+    """A limit string as ``limits.parse`` reads it (``5 per 5 minutes``), at least 1 per window."""
+    try:
+        if isinstance(value, str) and parse_limit(value).amount >= 1:
+            return value
+    except ValueError:
+        pass
+    refuse(key, "a limit such as '5 per 5 minutes' or '20 per hour'", value)
+
+
+def choice(*options: str) -> Callable[[str, Any], str]:
+    def rule(key: str, value: Any) -> str:
+        if value in options:
+            return value
+        refuse(key, "one of " + ", ".join(options), value)
+
+    return rule
+
+
+def text(optional: bool = False, min_length: int = 1) -> Callable[[str, Any], str | None]:
+    def rule(key: str, value: Any) -> str | None:
+        if value in (None, "") and optional:
+            return None
+        if isinstance(value, str) and len(value.strip()) >= min_length:
+            return value
+        what = f"a text of at least {min_length} characters" if min_length > 1 else "a text"
+        refuse(key, what + (" (or unset)" if optional else ""), value)
+
+    rule.raw_text = True  # read the variable as typed, not as JSON
+    return rule
+
+
+def email_address(key: str, value: Any) -> str:
+    from .forms import stored_address
+
+    if isinstance(value, str) and stored_address(value):
+        return value
+    refuse(key, "an email address such as support@example.org", value)
+
+
+def sender(key: str, value: Any) -> str:
+    """``Name <address>`` or a bare address."""
+    from .forms import stored_address
+
+    if isinstance(value, str) and stored_address(parseaddr(value)[1]):
+        return value
+    refuse(key, 'an address such as "Centre d\'aide <no-reply@example.org>"', value)
+
+
+sender.raw_text = email_address.raw_text = True
+
+
+def database_uri(key: str, value: Any) -> str | None:
+    if value is None:
+        return None  # the SQLite file in the instance folder
+    try:
+        make_url(value).get_dialect()  # an unknown dialect or a missing driver fails here too
+        return value
+    except (ArgumentError, TypeError, ValueError, ImportError):
+        refuse(key, "a database URL such as postgresql+psycopg://user@host/db", value)
+
+
+def storage_uri(key: str, value: Any) -> str:
+    scheme = urlsplit(value).scheme if isinstance(value, str) else ""
+    if scheme in LIMIT_STORAGE_SCHEMES and not scheme.startswith("async+") and "://" in value:
+        return value
+    refuse(key, "a limits storage URL such as memory:// or redis://host:6379/0", value)
+
+
+def languages(key: str, value: Any) -> list[str]:
+    """A list of language codes (``["fr", "en", "ar"]`` in JSON), the default first."""
+    try:
+        if isinstance(value, list) and value and len(set(value)) == len(value):
+            for code in value:
+                Locale.parse(code)
+            return value
+    except (UnknownLocaleError, TypeError, ValueError):
+        pass
+    refuse(key, 'a list of language codes such as ["fr", "en", "ar"]', value)
+
+
+def mapping(key: str, value: Any) -> dict:
+    if isinstance(value, Mapping):
+        return dict(value)
+    refuse(key, 'an object such as {"pool_pre_ping": true}', value)
+
+
+def public_url(key: str, value: Any) -> str | None:
+    from .hosts import parse_public_url
+
+    return parse_public_url(value)
+
+
+public_url.raw_text = True
+
+#: Every key of README's configuration table → its rule.
+RULES: dict[str, Callable[[str, Any], Any]] = {
+    "SECRET_KEY": text(optional=True),
+    "PUBLIC_URL": public_url,
+    "SQLALCHEMY_DATABASE_URI": database_uri,
+    "SQLALCHEMY_ENGINE_OPTIONS": mapping,
+    "MAIL_SERVER": text(optional=True),
+    "MAIL_PORT": integer(1, 65535),
+    "MAIL_USE_TLS": boolean,
+    "MAIL_USE_SSL": boolean,
+    "MAIL_USERNAME": text(optional=True),
+    "MAIL_PASSWORD": text(optional=True),
+    "MAIL_DEFAULT_SENDER": sender,
+    "MAIL_TIMEOUT": seconds,
+    "OUTBOX_DELIVERY": choice("background", "worker", "inline"),
+    "OUTBOX_MAX_DELAY": duration,
+    "SUPPORT_EMAIL": email_address,
+    "ACTIVATION_DELAY": duration,
+    "PASSWORD_RESET_DELAY": duration,
+    "PASSWORD_MIN_LENGTH": integer(1),
+    "PASSWORD_MAX_LENGTH": integer(1),
+    "ARGON2_MEMORY_COST": integer(8),
+    "ARGON2_TIME_COST": integer(1),
+    "ARGON2_PARALLELISM": integer(1),
+    "LANGUAGES": languages,
+    "HELP_SITE_DIR": text(),
+    "RATELIMIT_STORAGE_URI": storage_uri,
+    "LOGIN_FAILURES_PER_IP": rate_limit,
+    "LOGIN_FAILURES_PER_ACCOUNT": rate_limit,
+    "SIGN_IN_LINK_DELAY": duration,
+    "MAIL_ACTIONS_PER_IP": rate_limit,
+    "MAIL_ACTIONS_PER_EMAIL": rate_limit,
+    "HEALTH_TOKEN": text(optional=True, min_length=16),
+    "PROXY_FIX_X_FOR": integer(0),
+    "CONTACT_PER_IP": rate_limit,
+    "CONTACT_PER_EMAIL": rate_limit,
+    "FEEDBACK_PER_IP": rate_limit,
+    "HELP_CACHE_MAX_AGE": integer(0),
+    "CONTENT_SECURITY_POLICY": text(),
+    "SESSION_COOKIE_SECURE": boolean,
+    "PERMANENT_SESSION_LIFETIME": duration,
+    "MAX_CONTENT_LENGTH": integer(1024),
+    "DEV_MAILBOX": boolean,
+}
+
+
+def check_settings(
+    config: dict, boolean_keys: set[str], overridden: Mapping = (), environ: Mapping = os.environ
+) -> None:
+    """Check and convert ``config`` in place; raise :class:`SettingsError` on the first wrong key.
+
+    ``boolean_keys``: the keys whose default is a boolean. ``overridden``: the keys given
+    to ``create_app`` (they win over the environment, and are not read from it).
+    """
+    for key in boolean_keys - RULES.keys():
+        config[key] = boolean(key, config[key])
+    for key, rule in RULES.items():
+        value = config.get(key)
+        raw = environ.get(f"FLASK_{key}")
+        if getattr(rule, "raw_text", False) and raw is not None and key not in overridden:
+            value = raw
+        config[key] = rule(key, value)
+    if config["PASSWORD_MIN_LENGTH"] > config["PASSWORD_MAX_LENGTH"]:
+        refuse("PASSWORD_MIN_LENGTH", "at most PASSWORD_MAX_LENGTH", config["PASSWORD_MIN_LENGTH"])
+    if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
+        refuse("MAIL_USE_SSL", "false when MAIL_USE_TLS is true (STARTTLS or SSL, not both)", True)
