@@ -29,8 +29,12 @@ def security_headers(path: str) -> dict[str, str]:
     config = current_app.config
     policy = config["CONTENT_SECURITY_POLICY"]
     if path.startswith("/help/"):
-        # Material's pages carry small inline scripts and styles of their own.
-        policy = policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        # Material's pages carry a few inline scripts, allowed by their hashes only (computed
+        # when the guide is built), and inline styles.
+        from .help.script_hashes import guide_script_sources
+
+        hashes = " ".join(guide_script_sources())
+        policy = policy.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())
         policy = policy.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
     headers = {
         "Content-Security-Policy": policy,

@@ -165,7 +165,13 @@ def test_guide_pages_are_compressed_and_revalidated(client):
     assert packed.headers["Content-Encoding"] == "gzip"
     assert packed.headers["Vary"] == "Accept-Encoding"
     assert packed.headers["Cache-Control"] == "no-cache"
-    assert "unsafe-inline" in packed.headers["Content-Security-Policy"]
+    policy = dict(
+        d.strip().split(" ", 1) for d in packed.headers["Content-Security-Policy"].split(";")
+    )
+    assert (
+        "'unsafe-inline'" in policy["style-src"] and "'unsafe-inline'" not in policy["script-src"]
+    )
+    assert "'sha256-" in policy["script-src"]  # the theme's inline scripts, by their hashes
     assert packed.headers["X-Content-Type-Options"] == "nosniff"
     import gzip
 

@@ -15,11 +15,12 @@ def init_app(app: Flask) -> None:
     """Serve the guide's files before Flask; register the views, the API and the command."""
     from ..hosts import environ_is_served
     from ..safety import security_headers
-    from . import api, views
+    from . import api, script_hashes, views
     from .cli import help_cli
     from .static_files import serve_guide_files
 
     with app.app_context():
+        script_hashes.warn_if_missing()
         serve_guide_files(app, security_headers("/help/"), partial(environ_is_served, app))
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
