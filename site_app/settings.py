@@ -30,6 +30,7 @@ class SettingsError(RuntimeError):
 
 
 def refuse(key: str, expected: str, value: Any) -> None:
+    """Stop the start: the message names the key, its variable, what it takes and what came."""
     raise SettingsError(f"{key} (environment: FLASK_{key}) must be {expected}: got {value!r}")
 
 
@@ -49,6 +50,8 @@ def boolean(key: str, value: Any) -> bool:
 
 
 def integer(minimum: int, maximum: int | None = None) -> Callable[[str, Any], int]:
+    """A whole number in range (JSON gave ``587`` as a number; ``25.5`` or ``smtp`` are not)."""
+
     def rule(key: str, value: Any) -> int:
         if isinstance(value, int) and not isinstance(value, bool):
             if value >= minimum and (maximum is None or value <= maximum):
@@ -96,6 +99,8 @@ def rate_limit(key: str, value: Any) -> str:
 
 
 def choice(*options: str) -> Callable[[str, Any], str]:
+    """One of ``options``, spelled exactly (the code compares the strings)."""
+
     def rule(key: str, value: Any) -> str:
         if value in options:
             return value
@@ -105,6 +110,8 @@ def choice(*options: str) -> Callable[[str, Any], str]:
 
 
 def text(optional: bool = False, min_length: int = 1) -> Callable[[str, Any], str | None]:
+    """Text, read as typed in the environment; ``optional``: unset or empty means None."""
+
     def rule(key: str, value: Any) -> str | None:
         if value in (None, "") and optional:
             return None
@@ -118,6 +125,7 @@ def text(optional: bool = False, min_length: int = 1) -> Callable[[str, Any], st
 
 
 def email_address(key: str, value: Any) -> str:
+    """An address the app can mail (validated as the forms validate them)."""
     from .forms import stored_address
 
     if isinstance(value, str) and stored_address(value):
@@ -138,6 +146,7 @@ sender.raw_text = email_address.raw_text = True
 
 
 def database_uri(key: str, value: Any) -> str | None:
+    """A SQLAlchemy URL whose dialect and driver load, or None (the instance's SQLite file)."""
     if value is None:
         return None  # the SQLite file in the instance folder
     try:
@@ -148,6 +157,7 @@ def database_uri(key: str, value: Any) -> str | None:
 
 
 def storage_uri(key: str, value: Any) -> str:
+    """A storage URL of the ``limits`` library, not an asynchronous one (Flask is sync)."""
     scheme = urlsplit(value).scheme if isinstance(value, str) else ""
     if scheme in LIMIT_STORAGE_SCHEMES and not scheme.startswith("async+") and "://" in value:
         return value
@@ -167,12 +177,14 @@ def languages(key: str, value: Any) -> list[str]:
 
 
 def mapping(key: str, value: Any) -> dict:
+    """A JSON object (``SQLALCHEMY_ENGINE_OPTIONS``)."""
     if isinstance(value, Mapping):
         return dict(value)
     refuse(key, 'an object such as {"pool_pre_ping": true}', value)
 
 
 def public_url(key: str, value: Any) -> str | None:
+    """The site's address, checked by :func:`site_app.hosts.parse_public_url`."""
     from .hosts import parse_public_url
 
     return parse_public_url(value)
