@@ -92,6 +92,10 @@ BAD = [
     ("PUBLIC_URL", "help.example.org"),
     ("HELP_SITE_DIR", ""),
     ("CONTENT_SECURITY_POLICY", " "),
+    ("OUTBOX_RETENTION", "a week"),
+    ("SESSIONS_PER_ACCOUNT", "0"),
+    ("KNOWN_BROWSER_LIFETIME", "never"),
+    ("KNOWN_BROWSER_COOKIE", ""),
 ]
 
 
@@ -135,6 +139,9 @@ GOOD = [
     ("MAIL_DEFAULT_SENDER", "Support <no-reply@example.org>", "Support <no-reply@example.org>"),
     ("HEALTH_TOKEN", "a-long-operator-token", "a-long-operator-token"),
     ("PUBLIC_URL", "https://Help.Example.org", "https://help.example.org"),
+    ("OUTBOX_RETENTION", "30 days", timedelta(days=30)),
+    ("SESSIONS_PER_ACCOUNT", "5", 5),
+    ("KNOWN_BROWSER_LIFETIME", "90 days", timedelta(days=90)),
 ]
 
 
