@@ -131,4 +131,6 @@ def test_outbox_status_says_how_long_the_oldest_mail_waited(app, time_machine):
     time_machine.move_to("2030-01-01 09:02:05+00:00", tick=False)
     submit(app.test_client(), "/signup", {"email": "other@example.org", "password": PASSWORD})
     output = runner.invoke(args=["outbox", "status"]).output
-    assert output.splitlines()[0] == "0 sent, 2 pending; the oldest has waited 1 h 2 min 5 s; 0 deferred job(s) waiting."
+    assert output.splitlines()[0] == (
+        "0 sent, 2 pending; the oldest has waited 1 h 2 min 5 s; 0 deferred job(s) waiting."
+    )
