@@ -1,12 +1,19 @@
 """Typing readers' queries into the guide's search box and reading the answers in order.
 
 Shared by ``tests/test_search.py`` (the goals) and ``bench/search_quality.py`` (the
-figures, with and without the help center's index preparation). The query set is
-``tests/search_queries.yml``; the error references of the topic registry are added to
-it, each expected to find its own topic.
+figures, with and without the help center's index preparation). Two query sets:
+``tests/search_queries.yml``, the tuned set (the error references of the topic registry
+are added to it, each expected to find its own topic), and ``tests/search_heldout.yml``,
+never tuned on (see its header). Queries are typed into Chromium (``measure``) or given to
+the same worker files run by Node on the same index (``measure_with_node``, through
+``tests/search_node.js``): the tests check that both read the same answers.
 """
 
+import json
+import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +21,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yml"
+HELDOUT = ROOT / "tests" / "search_heldout.yml"
 REGISTRY = ROOT / "docs" / "topics.yml"
+NODE_SEARCH = ROOT / "tests" / "search_node.js"
 
 #: The results as a reader reads them. Material groups them by page: each group shows the
 #: page as a header (a result itself only when it matches best, then with its text), its
@@ -83,10 +92,30 @@ def reference_queries(languages) -> list[Query]:
     ]
 
 
-def load_queries(languages) -> list[Query]:
-    data = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))
-    written = [Query(lang, str(q), str(a)) for lang in languages for q, a in data.get(lang, [])]
-    return written + reference_queries(languages)
+#: Beside each language's list, in both sets: French labels read on screen, typed into that
+#: language's guide (``en_seen_french``) by a reader who has not switched the language yet.
+SEEN_FRENCH = "{lang}_seen_french"
+
+
+def _load(path: Path, languages, kind: str) -> list[Query]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Query(lang, str(q), str(a))
+        for lang in languages
+        for q, a in data.get(kind.format(lang=lang)) or []
+    ]
+
+
+def load_queries(languages, kind: str = "{lang}") -> list[Query]:
+    """The tuned set of ``languages`` (``kind``: ``"{lang}"``, with the registry's
+    references, or ``SEEN_FRENCH``)."""
+    written = _load(QUERIES, languages, kind)
+    return written + (reference_queries(languages) if kind == "{lang}" else [])
+
+
+def load_heldout(languages, kind: str = "{lang}") -> list[Query]:
+    """The held-out questions of ``languages`` (``kind``: ``"{lang}"`` or ``SEEN_FRENCH``)."""
+    return _load(HELDOUT, languages, kind)
 
 
 def heading_ids(html: str) -> list[str]:
@@ -165,6 +194,33 @@ def measure(browser, base_url: str, queries: list[Query], homes: dict[str, str])
             top = [answer_of(h) or h for h in links[:3]]
             results.setdefault(lang, []).append((query, rank(links, query.answer), top))
         context.close()
+    return results
+
+
+def missing_node() -> str | None:
+    """Why the search cannot be run with Node here, or None."""
+    if not shutil.which(os.environ.get("NODE", "node")):
+        return "node is missing (apt-get install -y nodejs)"
+    return None
+
+
+def measure_with_node(site: Path, queries: list[Query], homes: dict[str, str]) -> dict:
+    """``measure``'s answers, from the built ``site``'s worker files run by Node."""
+    results: dict[str, list] = {}
+    for lang in sorted({q.lang for q in queries}):
+        asked = [q for q in queries if q.lang == lang]
+        output = subprocess.run(
+            [os.environ.get("NODE", "node"), str(NODE_SEARCH), str(site)]
+            + [homes[lang].removeprefix("/help/")],
+            input=json.dumps([q.text for q in asked]),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+        for query, links in zip(asked, json.loads(output), strict=True):
+            top = [answer_of(h) or h for h in links[:3]]
+            results.setdefault(lang, []).append((query, rank(links, query.answer), top))
     return results
 
 

@@ -1,8 +1,10 @@
 """The help topic registry (``docs/topics.yml``): what each topic is and how readers find it.
 
 A topic is ``topic-id: short description``, or a mapping with ``description``,
-``references`` (what the app prints: B1, E404 …, each owned by one topic) and
-``keywords`` per language (comma-separated words readers type for it). The format is
+``references`` (what the app prints: B1, E404 …, each owned by one topic),
+``keywords`` per language (comma-separated words readers type for it) and
+``app_strings`` (the app's own strings shown for it: msgids of its catalogs, each owned by
+one topic; their text comes from the catalogs, see ``app_strings.py``). The format is
 documented at the top of ``docs/topics.yml`` and in ``docs/CONTRIBUTING.md``.
 
 Set ``HELP_TOPICS_FILE`` to read another registry (used by the tests).
@@ -27,8 +29,9 @@ def load(config) -> dict[str, dict]:
     """Read the topic registry (format in ``docs/topics.yml``).
 
     Each topic is ``topic-id: short description``, or a mapping with ``description``,
-    optional ``references`` (what the app prints: B1, E404 …) and optional ``keywords``
-    per language (words readers type for it). Returned as mappings with all three keys.
+    optional ``references`` (what the app prints: B1, E404 …), optional ``keywords``
+    per language (words readers type for it) and optional ``app_strings`` (msgids).
+    Returned as mappings with all four keys.
     """
     path = registry_path(config)
     try:
@@ -39,18 +42,20 @@ def load(config) -> dict[str, dict]:
         raise PluginError(f"help topics: {path} must map each topic id to a description")
     registry: dict[str, dict] = {}
     owners: dict[str, str] = {}
+    shown_by: dict[str, str] = {}
     for topic, entry in data.items():
         entry = {"description": entry} if isinstance(entry, str) else entry
         if (
             not isinstance(entry, dict)
             or not isinstance(entry.get("description"), str)
-            or set(entry) - {"description", "references", "keywords"}
+            or set(entry) - {"description", "references", "keywords", "app_strings"}
             or not isinstance(entry.get("references") or [], list)
             or not isinstance(entry.get("keywords") or {}, dict)
+            or not isinstance(entry.get("app_strings") or [], list)
         ):
             raise PluginError(
                 f"help topics: '{topic}' in {path.name} needs a description, and may have "
-                "references (a list) and keywords (per language)"
+                "references (a list), keywords (per language) and app_strings (a list)"
             )
         references = [str(ref) for ref in entry.get("references") or []]
         for ref in references:
@@ -60,6 +65,14 @@ def load(config) -> dict[str, dict]:
                     f"and '{topic}' in {path.name}"
                 )
             owners[ref.upper()] = str(topic)
+        app_strings = [str(msgid) for msgid in entry.get("app_strings") or []]
+        for msgid in app_strings:
+            if msgid in shown_by:
+                raise PluginError(
+                    f"help topics: the app string {msgid!r} belongs to '{shown_by[msgid]}' "
+                    f"and '{topic}' in {path.name}"
+                )
+            shown_by[msgid] = str(topic)
         keywords = {
             str(lang): words if isinstance(words, list) else str(words).split(",")
             for lang, words in (entry.get("keywords") or {}).items()
@@ -71,5 +84,6 @@ def load(config) -> dict[str, dict]:
                 lang: [str(w).strip() for w in ws if str(w).strip()]
                 for lang, ws in keywords.items()
             },
+            "app_strings": app_strings,
         }
     return registry

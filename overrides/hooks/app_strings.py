@@ -1,0 +1,61 @@
+"""The account app's own words, searchable from every language's guide (issue 21).
+
+A reader who has not switched the language yet types what the app showed in French
+(« VEUILLEZ ACTIVER VOTRE COMPTE », « Mot de passe oublié ? ») into the English or Arabic
+guide. Each topic of ``docs/topics.yml`` names the strings the app shows for it
+(``app_strings``: msgids of the app's catalogs); ``help_search.py`` indexes their text, in
+the guide's default language and in the page's language, as a hidden field of the
+topic's heading. The text is read from the catalogs (``extra: app_catalogs:`` in
+``mkdocs.yml``, ``site_app/translations/<lang>/LC_MESSAGES/messages.po``) at build time,
+never copied: a reworded translation is searchable at the next build, and a msgid that a
+catalog no longer holds is a build warning (an error with ``--strict``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from mkdocs.exceptions import PluginError
+
+#: ``%(num)d``, ``%(email)s``: filled in by the app, not words a reader types.
+PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]|%[a-z]")
+
+
+class Catalogs:
+    """The app's catalogs: what it shows for a msgid in each language."""
+
+    def __init__(self, directory: Path, languages: list[str]):
+        self.directory = directory
+        self.catalogs = {}
+        for lang in languages:
+            path = self.path(lang)
+            if path.exists():
+                try:
+                    with path.open("rb") as file:
+                        self.catalogs[lang] = read_po(file, locale=lang)
+                except (OSError, ValueError) as error:
+                    raise PluginError(f"search: cannot read {path}: {error}") from error
+
+    def path(self, lang: str) -> Path:
+        return self.directory / lang / "LC_MESSAGES" / "messages.po"
+
+    def missing(self, msgid: str) -> list[Path]:
+        """The catalogs that do not hold ``msgid`` (obsolete entries do not count)."""
+        return [self.path(lang) for lang, c in self.catalogs.items() if c.get(msgid) is None]
+
+    def texts(self, msgid: str, lang: str) -> list[str]:
+        """Every form (plurals too) the app shows for ``msgid`` in ``lang``, placeholders out.
+
+        A language without a catalog shows the msgid (the app's source language), as does an
+        entry not translated yet.
+        """
+        message = self.catalogs[lang].get(msgid) if lang in self.catalogs else None
+        ids = [msgid]
+        strings = []
+        if message is not None:
+            ids = list(message.id) if isinstance(message.id, tuple) else [message.id]
+            strings = message.string if isinstance(message.string, tuple) else [message.string]
+        shown = [s for s in strings if s] or ids
+        return [PLACEHOLDER.sub(" ", text) for text in dict.fromkeys(shown)]

@@ -1,0 +1,94 @@
+/*
+ * The guide's search outside the browser: the built site's own worker files (Material's
+ * search worker behind javascripts/search-worker.js), run by Node in a worker-like global
+ * on a language's search_index.json, read in the order the search box shows them.
+ *
+ *   node tests/search_node.js SITE LANG_ROOT < queries.json > answers.json
+ *
+ * (A guide built without search-worker.js runs Material's worker alone.)
+ * SITE is the built guide, LANG_ROOT a language's folder in it ("" or "en/"); queries.json
+ * a JSON list of strings; answers.json, for each query, the results' locations in reading
+ * order (see READ_RESULTS_JS in tests/search_support.py, which reads the same from the page:
+ * tests/test_search.py checks that both agree).
+ */
+"use strict";
+
+const fs = require("fs");
+const path = require("path");
+const vm = require("vm");
+
+const ORIGIN = "http://guide.invalid/";
+const [site, root = ""] = process.argv.slice(2);
+
+function file(url) {
+  const { pathname } = new URL(url);
+  return path.join(site, decodeURIComponent(pathname));
+}
+
+/* A worker's global: what Material's worker and ours use. */
+function worker(script, material) {
+  const listeners = [];
+  let answer = null;
+  const location = new URL(script);
+  location.searchParams.set("material", material);
+  const global = {
+    console, URL, setTimeout, clearTimeout,
+    location,
+    addEventListener: (type, fn) => { if (type === "message") { listeners.push(fn); } },
+    postMessage: message => { if (answer) { answer(message); } },
+    importScripts: (...urls) => {
+      for (const url of urls) {
+        const target = new URL(url, location);
+        vm.runInContext(fs.readFileSync(file(target), "utf-8"), global, { filename: target.href });
+      }
+    },
+  };
+  global.self = global;
+  vm.createContext(global);
+  global.importScripts(script);
+  return message => new Promise(resolve => {
+    answer = resolve;
+    for (const fn of listeners) { fn({ data: message }); }
+  });
+}
+
+/* renderSearchResultItem (Material's templates/search) and READ_RESULTS_JS, for one result. */
+function readingOrder(items) {
+  const visible = [];
+  const hidden = [];
+  for (const result of items.slice(0, 10)) {  /* the first ten groups, rendered at once */
+    const threshold = result[0].score;
+    const docs = [...result];
+    const parent = docs.findIndex(doc => !doc.location.includes("#"));
+    const [article] = docs.splice(parent, 1);
+    let index = docs.findIndex(doc => doc.score < threshold);
+    if (index === -1) { index = docs.length; }
+    const score = doc => parseFloat(doc.score.toFixed(2));
+    const links = [article, ...docs].map(score);
+    const best = Math.max(...links);
+    if (score(article) > 0 && score(article) >= best) { visible.push(article.location); }
+    docs.forEach((doc, n) => (n < index ? visible : hidden).push(doc.location));
+  }
+  return visible.concat(hidden);
+}
+
+async function main() {
+  const material = fs.readdirSync(path.join(site, "assets/javascripts/workers"))
+    .find(name => /^search\..*\.min\.js$/.test(name));
+  const materialUrl = new URL(`assets/javascripts/workers/${material}`, ORIGIN).href;
+  /* A guide built without javascripts/search-worker.js (the theme's default): Material's. */
+  const own = fs.existsSync(path.join(site, "javascripts/search-worker.js"));
+  const send = worker(own ? new URL("javascripts/search-worker.js", ORIGIN).href : materialUrl,
+    materialUrl);
+  const data = JSON.parse(fs.readFileSync(path.join(site, root, "search/search_index.json")));
+  await send({ type: 0, data: { config: data.config, docs: data.docs, options: { suggest: false } } });
+  const queries = JSON.parse(fs.readFileSync(0, "utf-8"));
+  const answers = [];
+  for (const query of queries) {
+    const { data: result } = await send({ type: 2, data: query });
+    answers.push(readingOrder(result.items));
+  }
+  process.stdout.write(JSON.stringify(answers));
+}
+
+main().catch(error => { console.error(error); process.exit(1); });
