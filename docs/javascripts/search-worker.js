@@ -39,8 +39,8 @@
   var LEVEL = { title: 5, keywords: 5, topic: 5, app: 2 };
   /* A word the index has only as the start of a longer one (« simpl » of « simplement »). */
   var PREFIX = 0.5;
-  /* A word found as typed, whole, in the heading (1) or the topic's keywords (0.5). */
-  var EXACT_IN = { title: 1, topic: 0.5 };
+  /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings. */
+  var EXACT_IN = { title: 1, topic: 0.5, app: 0.5 };
   var EXACT = 0.25;
 
   var material = new URL(new URL(self.location.href).searchParams.get("material") || "",
@@ -62,7 +62,8 @@
   /* The index's verb_prefixes, verb_suffixes, noun_patterns (docs/search/languages.yml). */
   var affixes = { prefixes: [], suffixes: [], patterns: [] };
   var wordSeparator = /\s+/;
-  var wholeWords = {}; /* location → the words of its WHOLE fields, folded */
+  var contractions = {}; /* « can't » → « cannot » */
+  var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
   var asked = []; /* the prepared queries, in order, waiting for their results */
 
   /* Material's message handler gets the prepared query; its results get ranked. */
@@ -75,6 +76,7 @@
         var config = message.data.config || {};
         affixes = { prefixes: config.verb_prefixes || [], suffixes: config.verb_suffixes || [],
           patterns: config.noun_patterns || [] };
+        contractions = config.contractions || {};
         wordSeparator = new RegExp(config.word_separator || config.separator || "\\s+");
         remember(message.data.docs || []);
       } else if (message && message.type === QUERY && index) {
@@ -159,6 +161,11 @@
       return { text: query, words: [] };
     }
     var kept = [];
+    Object.keys(contractions).forEach(function (form) {
+      var pattern = new RegExp("(^|[^\\p{L}])" + form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") +
+        "(?![\\p{L}])", "giu");
+      query = query.replace(pattern, "$1" + contractions[form]);
+    });
     query.split(/\s+/).forEach(function (typed) {
       split(typed, lunr.tokenizer.separator).forEach(function (piece) {
         var word = piece.toLowerCase();

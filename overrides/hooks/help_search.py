@@ -118,6 +118,7 @@ class Language:
     verb_prefixes: list[str] = field(default_factory=list)
     verb_suffixes: list[str] = field(default_factory=list)
     noun_patterns: list[str] = field(default_factory=list)
+    contractions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         parts = []
@@ -213,6 +214,7 @@ def language(code: str, base_separator: str, docs_dir: str) -> Language:
         verb_prefixes=[str(w) for w in settings.get("verb_prefixes") or []],
         verb_suffixes=[str(w) for w in settings.get("verb_suffixes") or []],
         noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
+        contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
     )
 
 
@@ -285,6 +287,8 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     for name in ("verb_prefixes", "verb_suffixes", "noun_patterns"):
         if affixes := getattr(lang, name):
             config[name] = sorted({*affixes, *map(fold, affixes)}, key=lambda a: (-len(a), a))
+    if lang.contractions:
+        config["contractions"] = {k.lower(): v for k, v in lang.contractions.items()}
     return dict(data, config=config, docs=docs)
 
 

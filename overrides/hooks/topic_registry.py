@@ -3,8 +3,9 @@
 A topic is ``topic-id: short description``, or a mapping with ``description``,
 ``references`` (what the app prints: B1, E404 …, each owned by one topic),
 ``keywords`` per language (comma-separated words readers type for it) and
-``app_strings`` (the app's own strings shown for it: msgids of its catalogs, each owned by
-one topic; their text comes from the catalogs, see ``app_strings.py``). The format is
+``app_strings`` (the app's own strings shown for it: msgids of its catalogs; a label shown
+on the screens of two topics belongs to both; their text comes from the catalogs, see
+``app_strings.py``). The format is
 documented at the top of ``docs/topics.yml`` and in ``docs/CONTRIBUTING.md``.
 
 Set ``HELP_TOPICS_FILE`` to read another registry (used by the tests).
@@ -42,7 +43,6 @@ def load(config) -> dict[str, dict]:
         raise PluginError(f"help topics: {path} must map each topic id to a description")
     registry: dict[str, dict] = {}
     owners: dict[str, str] = {}
-    shown_by: dict[str, str] = {}
     for topic, entry in data.items():
         entry = {"description": entry} if isinstance(entry, str) else entry
         if (
@@ -65,14 +65,7 @@ def load(config) -> dict[str, dict]:
                     f"and '{topic}' in {path.name}"
                 )
             owners[ref.upper()] = str(topic)
-        app_strings = [str(msgid) for msgid in entry.get("app_strings") or []]
-        for msgid in app_strings:
-            if msgid in shown_by:
-                raise PluginError(
-                    f"help topics: the app string {msgid!r} belongs to '{shown_by[msgid]}' "
-                    f"and '{topic}' in {path.name}"
-                )
-            shown_by[msgid] = str(topic)
+        app_strings = list(dict.fromkeys(str(msgid) for msgid in entry.get("app_strings") or []))
         keywords = {
             str(lang): words if isinstance(words, list) else str(words).split(",")
             for lang, words in (entry.get("keywords") or {}).items()
