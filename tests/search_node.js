@@ -26,11 +26,10 @@ function file(url) {
 }
 
 /* A worker's global: what Material's worker and ours use. */
-function worker(script, material) {
+function worker(script) {
   const listeners = [];
   let answer = null;
   const location = new URL(script);
-  location.searchParams.set("material", material);
   const global = {
     console, URL, setTimeout, clearTimeout,
     location,
@@ -75,11 +74,13 @@ function readingOrder(items) {
 async function main() {
   const material = fs.readdirSync(path.join(site, "assets/javascripts/workers"))
     .find(name => /^search\..*\.min\.js$/.test(name));
+  /* As the build names them in each page's __config (overrides/hooks/help_search.py). */
   const materialUrl = new URL(`assets/javascripts/workers/${material}`, ORIGIN).href;
+  const ownUrl = new URL("javascripts/search-worker.js", ORIGIN);
+  ownUrl.searchParams.set("material", `../assets/javascripts/workers/${material}`);
   /* A guide built without javascripts/search-worker.js (the theme's default): Material's. */
   const own = fs.existsSync(path.join(site, "javascripts/search-worker.js"));
-  const send = worker(own ? new URL("javascripts/search-worker.js", ORIGIN).href : materialUrl,
-    materialUrl);
+  const send = worker(own ? ownUrl.href : materialUrl);
   const data = JSON.parse(fs.readFileSync(path.join(site, root, "search/search_index.json")));
   await send({ type: 0, data: { config: data.config, docs: data.docs, options: { suggest: false } } });
   const queries = JSON.parse(fs.readFileSync(0, "utf-8"));

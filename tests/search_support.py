@@ -17,6 +17,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from urllib.parse import urlsplit
+
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,6 +131,12 @@ def answer_of(href: str) -> str:
     return re.split(r"[?&]", fragment)[0]
 
 
+def shown_as(href: str, home: str) -> str:
+    """A result as the reports name it: its heading id, or its page below ``home``."""
+    path = urlsplit(href).path
+    return answer_of(href) or path.removeprefix(home) or "(home page)"
+
+
 #: Counts the theme's answers: it rewrites the result count line after each search.
 COUNT_ANSWERS_JS = """
 () => {
@@ -191,7 +199,7 @@ def measure(browser, base_url: str, queries: list[Query], homes: dict[str, str])
         open_search(page, base_url + homes[lang])
         for query in (q for q in queries if q.lang == lang):
             links = search(page, query.text)
-            top = [answer_of(h) or h for h in links[:3]]
+            top = [shown_as(h, homes[lang]) for h in links[:3]]
             results.setdefault(lang, []).append((query, rank(links, query.answer), top))
         context.close()
     return results
@@ -219,7 +227,7 @@ def measure_with_node(site: Path, queries: list[Query], homes: dict[str, str]) -
             timeout=300,
         ).stdout
         for query, links in zip(asked, json.loads(output), strict=True):
-            top = [answer_of(h) or h for h in links[:3]]
+            top = [shown_as(h, "") for h in links[:3]]
             results.setdefault(lang, []).append((query, rank(links, query.answer), top))
     return results
 

@@ -1,8 +1,8 @@
 /*
  * The guide's search worker: Material's own worker (lunr, the index, the results) with
  * the reader's query prepared in front of it and the results ranked after it.
- * javascripts/search.js starts it in place of Material's worker, whose address it gives
- * as ?material=….
+ * Material lets a site bring its own worker (its __config's "search"): the build points
+ * it here, with Material's worker as ?material=… (overrides/hooks/help_search.py).
  *
  * Before lunr, each word of the query, split as the index is split (the index's
  * separator: stop words, elisions, endings and prefixes are cut there, see
@@ -42,6 +42,8 @@
   /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings. */
   var EXACT_IN = { title: 1, topic: 0.5, app: 0.5 };
   var EXACT = 0.25;
+  /* Sections scoring this share of their page's best one are shown beside it. */
+  var NEAR = 0.8;
 
   var material = new URL(new URL(self.location.href).searchParams.get("material") || "",
     self.location.href);
@@ -274,6 +276,12 @@
       var page = item.location.split("#")[0];
       if (!pages.has(page)) { pages.set(page, []); }
       pages.get(page).push(item);
+    });
+    /* Material folds the sections of a page below its best one ("2 more on this page"):
+       those nearly as good are shown beside it. */
+    pages.forEach(function (group) {
+      var best = group[0].score;
+      group.forEach(function (item) { if (item.score >= NEAR * best) { item.score = best; } });
     });
     return Array.from(pages.values());
   }

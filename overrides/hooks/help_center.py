@@ -86,19 +86,24 @@ def _page_name(src_uri: str, languages) -> str:
 
 
 def _rebase_config_script(html: str, lang: str, default: str) -> str:
-    """Point Material's JS (``__config.base``) at the language root.
+    """Point Material's JS (``__config.base``) at the language root; start its search worker
+    through the guide's.
 
     The search worker loads ``<base>/search/search_index.json`` and resolves
     result locations against the same base, so English pages must use ``en/``.
     """
     prefix = site_files.language_prefix(lang, default)
-    if not prefix:
+    own_search = not os.environ.get("HELP_SEARCH_PLAIN")
+    if not prefix and not own_search:
         return html
 
     def rebase(match: re.Match) -> str:
         data = json.loads(match.group(2))
-        base = data["base"].rstrip("/")
-        data["base"] = f"{base}/{prefix}" if base else prefix
+        if prefix:
+            base = data["base"].rstrip("/")
+            data["base"] = f"{base}/{prefix}" if base else prefix
+        if own_search:  # Material's worker behind the guide's (help_search.worker_address)
+            data["search"] = help_search.worker_address(data["search"])
         return match.group(1) + json.dumps(data, ensure_ascii=False) + match.group(3)
 
     return CONFIG_SCRIPT.sub(rebase, html, count=1)

@@ -65,8 +65,23 @@ PAGE_BOOST = 0.3
 TOPIC_BOOST = 1.25
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 TAG = re.compile(r"<[^>]+>")
+#: The guide's search worker (docs/javascripts/search-worker.js), which runs Material's.
+WORKER = "javascripts/search-worker.js"
+MATERIAL_WORKERS = "assets/javascripts/workers/"
 #: A reference as printed by the app (E404, B2, E403-CSRF): its number is searchable alone.
 STATUS_IN_REFERENCE = re.compile(r"^[A-Za-z]+(\d{3})\b")
+
+
+def worker_address(material: str) -> str:
+    """The search worker a page starts (``__config.search``): the guide's, given Material's.
+
+    Material lets a site bring its own worker (``config.search``); the guide's imports
+    Material's, named in ``?material=`` relative to itself, and prepares its queries.
+    """
+    prefix, found, name = material.rpartition(MATERIAL_WORKERS)
+    if not found:
+        raise PluginError(f"search: Material's search worker is not in {MATERIAL_WORKERS}")
+    return f"{prefix}{WORKER}?material=../{MATERIAL_WORKERS}{name}"
 
 
 def _read_yaml(path: Path, default):
