@@ -5,7 +5,8 @@
  *
  *   node tests/search_node.js SITE LANG_ROOT < queries.json > answers.json
  *
- * (A guide built without search-worker.js runs Material's worker alone.)
+ * The worker is the one the language's home page starts (its __config's "search"): the
+ * guide's, or Material's alone in a guide built with the theme's default search.
  * SITE is the built guide, LANG_ROOT a language's folder in it ("" or "en/"); queries.json
  * a JSON list of strings; answers.json, for each query, the results' locations in reading
  * order (see READ_RESULTS_JS in tests/search_support.py, which reads the same from the page:
@@ -71,16 +72,16 @@ function readingOrder(items) {
   return visible.concat(hidden);
 }
 
+/* The worker the language's home page starts: its __config's "search", from the page. */
+function pageWorker() {
+  const home = new URL(root, ORIGIN);
+  const html = fs.readFileSync(file(new URL("index.html", home)), "utf-8");
+  const config = JSON.parse(html.match(/<script id="__config"[^>]*>([\s\S]*?)<\/script>/)[1]);
+  return new URL(config.search, home).href;
+}
+
 async function main() {
-  const material = fs.readdirSync(path.join(site, "assets/javascripts/workers"))
-    .find(name => /^search\..*\.min\.js$/.test(name));
-  /* As the build names them in each page's __config (overrides/hooks/help_search.py). */
-  const materialUrl = new URL(`assets/javascripts/workers/${material}`, ORIGIN).href;
-  const ownUrl = new URL("javascripts/search-worker.js", ORIGIN);
-  ownUrl.searchParams.set("material", `../assets/javascripts/workers/${material}`);
-  /* A guide built without javascripts/search-worker.js (the theme's default): Material's. */
-  const own = fs.existsSync(path.join(site, "javascripts/search-worker.js"));
-  const send = worker(own ? ownUrl.href : materialUrl);
+  const send = worker(pageWorker());
   const data = JSON.parse(fs.readFileSync(path.join(site, root, "search/search_index.json")));
   await send({ type: 0, data: { config: data.config, docs: data.docs, options: { suggest: false } } });
   const queries = JSON.parse(fs.readFileSync(0, "utf-8"));

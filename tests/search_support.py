@@ -16,7 +16,6 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-
 from urllib.parse import urlsplit
 
 import yaml

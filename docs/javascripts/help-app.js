@@ -2,7 +2,8 @@
  * The guide talks to the account app on the same origin:
  * - "Was this page helpful?" votes and comments → POST /api/feedback;
  * - searches that find nothing → a hint (fewer words, another spelling, the contact page)
- *   and POST /api/search-miss;
+ *   and POST /api/search-miss; so do the words of a search that no page has (the search
+ *   worker drops them, the others find something);
  * - the header link says « Se connecter » or « Mon compte » from GET /api/session.
  * Every call is optional: when the app does not answer, the page stays as it is.
  * Also: the search dialog gets an accessible name (axe "aria-dialog-name"), the one
@@ -87,13 +88,25 @@
   if (input && results && window.fetch) {
     var reported = {};
     var timer = null;
+    /* The words of a search that no page has, while the others found something: the
+       search worker (javascripts/search-worker.js) drops them and says which. */
+    var unknown = {};
+    if (window.BroadcastChannel) {
+      new BroadcastChannel("help-search").addEventListener("message", function (event) {
+        var data = event.data || {};
+        if (typeof data.query === "string" && typeof data.unknown === "string") {
+          unknown[data.query.trim()] = data.unknown;
+        }
+      });
+    }
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
         var query = input.value.trim();
-        if (query.length < 3 || reported[query] || results.children.length > 0) { return; }
-        reported[query] = true;
-        post("/api/search-miss", { query: query.slice(0, 200), lang: lang }).catch(function () {});
+        var missed = results.children.length > 0 ? unknown[query] || "" : query;
+        if (missed.length < 3 || reported[missed]) { return; }
+        reported[missed] = true;
+        post("/api/search-miss", { query: missed.slice(0, 200), lang: lang }).catch(function () {});
       }, 1500);
     });
   }

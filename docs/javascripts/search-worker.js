@@ -13,7 +13,8 @@
  * - else dropped: a word found nowhere must not hide what the others find (DocSearch's
  *   optional words), nor be listed as missing under every result.
  * When no word is left the query goes as typed: Material says « no results » and the
- * miss reaches the editors' report (help-app.js).
+ * miss reaches the editors' report (help-app.js); when some are, the words dropped do (this
+ * worker tells help-app.js on the "help-search" BroadcastChannel).
  *
  * After lunr, the results are ordered by, in turn: how many of the query's words the
  * section has (the best subset first); how many its heading has (its title and the
@@ -39,11 +40,12 @@
   var LEVEL = { title: 5, keywords: 5, topic: 5, app: 2 };
   /* A word the index has only as the start of a longer one (« simpl » of « simplement »). */
   var PREFIX = 0.5;
-  /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings. */
-  var EXACT_IN = { title: 1, topic: 0.5, app: 0.5 };
+  /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings,
+     the heading's synonyms. */
+  var EXACT_IN = { title: 1, topic: 0.5, app: 0.5, keywords: 0.25 };
   var EXACT = 0.25;
   /* Sections scoring this share of their page's best one are shown beside it. */
-  var NEAR = 0.8;
+  var NEAR = 0.7;
 
   var material = new URL(new URL(self.location.href).searchParams.get("material") || "",
     self.location.href);
@@ -67,6 +69,8 @@
   var contractions = {}; /* « can't » → « cannot » */
   var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
   var asked = []; /* the prepared queries, in order, waiting for their results */
+  /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("help-search") : null;
 
   /* Material's message handler gets the prepared query; its results get ranked. */
   var listen = self.addEventListener;
@@ -163,6 +167,8 @@
       return { text: query, words: [] };
     }
     var kept = [];
+    var dropped = [];
+    var typedQuery = query;
     Object.keys(contractions).forEach(function (form) {
       var pattern = new RegExp("(^|[^\\p{L}])" + form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") +
         "(?![\\p{L}])", "giu");
@@ -194,10 +200,15 @@
           kept.push({ search: search, tokens: tokens, typed: words(typed).filter(function (w) {
             return w.length > 1;
           }) });
+        } else if (dropped.indexOf(typed) === -1) {
+          dropped.push(typed);
         }
       });
     });
     if (!kept.length) { return { text: query, words: [] }; }
+    if (dropped.length && channel) {
+      channel.postMessage({ query: typedQuery, unknown: dropped.join(" ") });
+    }
     return {
       text: [].concat.apply([], kept.map(function (w) { return w.search; })).join(" "),
       words: kept
