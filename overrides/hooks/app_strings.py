@@ -16,8 +16,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import topic_registry
 from babel.messages.pofile import read_po
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger("help_search")
 
 #: ``%(num)d``, ``%(email)s``: filled in by the app, not words a reader types.
 PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]|%[a-z]")
@@ -45,17 +49,39 @@ class Catalogs:
         """The catalogs that do not hold ``msgid`` (obsolete entries do not count)."""
         return [self.path(lang) for lang, c in self.catalogs.items() if c.get(msgid) is None]
 
-    def texts(self, msgid: str, lang: str) -> list[str]:
-        """Every form (plurals too) the app shows for ``msgid`` in ``lang``, placeholders out.
+    def texts(self, msgid: str, languages: list[str]) -> list[str]:
+        """Every form (plurals too) the app shows for ``msgid`` in ``languages``, placeholders
+        out.
 
         A language without a catalog shows the msgid (the app's source language), as does an
         entry not translated yet.
         """
-        message = self.catalogs[lang].get(msgid) if lang in self.catalogs else None
-        ids = [msgid]
-        strings = []
-        if message is not None:
-            ids = list(message.id) if isinstance(message.id, tuple) else [message.id]
-            strings = message.string if isinstance(message.string, tuple) else [message.string]
-        shown = [s for s in strings if s] or ids
+        shown = []
+        for lang in languages:
+            message = self.catalogs[lang].get(msgid) if lang in self.catalogs else None
+            ids = [msgid]
+            strings = []
+            if message is not None:
+                ids = list(message.id) if isinstance(message.id, tuple) else [message.id]
+                strings = message.string if isinstance(message.string, tuple) else [message.string]
+            shown += [s for s in strings if s] or ids
         return [PLACEHOLDER.sub(" ", text) for text in dict.fromkeys(shown)]
+
+
+def load(config, registry: dict, languages: list[str]) -> Catalogs:
+    """The app's catalogs (``extra: app_catalogs:`` of ``mkdocs.yml``); a warning (an error
+    with ``--strict``) for each app string of the registry that one of them does not hold."""
+    directory = Path(config.config_file_path).parent / config.extra.get("app_catalogs", "")
+    catalogs = Catalogs(directory, languages)
+    for topic, entry in registry.items():
+        for msgid in entry["app_strings"]:
+            for path in catalogs.missing(msgid):
+                log.warning(
+                    "help topic '%s' names the app string %r, which %s does not hold: "
+                    "update its app_strings in %s",
+                    topic,
+                    msgid,
+                    path,
+                    topic_registry.registry_path(config).name,
+                )
+    return catalogs

@@ -13,7 +13,8 @@ language from inside its own ``on_post_build``. This hook works with that order:
   the ``<link rel="alternate" hreflang>`` of each page are absolute (from ``site_url``);
 * search: one index per language (``search/`` and ``en/search/``), prepared for readers
   by ``help_search.py`` (elisions, accents, endings, stop words, synonyms, and each
-  topic's references and keywords from the registry);
+  topic's references, keywords and app strings from the registry); every page starts
+  the guide's search worker, which runs Material's (``__config.search``);
 * one localized ``404.html`` and one ``sitemap.xml`` (with ``hreflang`` alternates) per
   language;
 * the guide's own strings (``extra: ui:`` of each language) have the same keys in

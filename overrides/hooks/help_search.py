@@ -5,24 +5,26 @@ Material's search (lunr, in a web worker) builds its index in the browser from
 (``lang``, ``separator``, ``pipeline``, ``fields``). Material 9 removed custom query
 transforms, and lunr skips its pipeline (stemmer, stop words) for the terms Material
 sends, since each one gets a trailing wildcard: a query is matched as typed, lowercased,
-split by the separator, each word as the prefix of a word of the index. So this module
-works on what pages and queries share:
+split by the separator, each word as the prefix of a word of the index. So the index
+carries what pages and queries share, and the guide's own worker
+(``docs/javascripts/search-worker.js``, which runs Material's: ``worker_address``) does
+the rest in the reader's browser: typos, verb forms, words found nowhere, the ranking.
 
-* the **separator**, per language, splits pages and queries alike. Besides spaces and
-  punctuation it swallows elisions (« l' », « qu’ »), stop words, and the endings of a
-  light stemmer (« bloquées », « bloquee », « bloquer » all become « bloqu »);
-* hidden **fields**, indexed but never shown: ``keywords`` (weighs like a title) holds the
-  title's words spelled without accents and the synonyms found in the title; ``topic``
-  (weighs like a title too) the heading's references and keywords from the topic
-  registry; ``app`` the app's own strings shown for the topic (``app_strings.py``), in the
-  guide's default language and the page's; ``terms`` (weighs like text) the body's words
-  without accents and the synonyms found in the body.
-
-The default language's elisions and stop words (those no page of the language uses) are
-dropped from every other language too: French typed into the English guide (« mot de
-passe oublié ») looks for « mot », « passe », « oublié », not every word starting with
-« de ». In the browser, ``docs/javascripts/search-worker.js`` then corrects typos and drops
-the query words that no page has, in front of Material's worker.
+* the **separator** (``search_language.py``), per language, splits pages and queries
+  alike: spaces and punctuation, elisions (« l' », « qu’ »), stop words (question words
+  and fillers too), prefixes (Arabic « ال », « وبال »), and the endings of a light stemmer
+  (« bloquées », « bloquee », « bloquer » all become « bloqu »). The default language's
+  elisions and stop words that no page of another language uses are dropped there too:
+  French typed into the English guide (« mot de passe oublié ») looks for « mot »,
+  « passe », « oublié », not for every word starting with « de »;
+* hidden **fields**, indexed but never shown: ``keywords`` holds the title's words spelled
+  without accents and the synonyms of the title and of the topic's keywords; ``topic`` the
+  heading's references and keywords from the topic registry; ``app`` the app's own
+  strings shown for the topic (``app_strings.py``), in the guide's default language and
+  the page's; ``terms`` the body's words without accents and its synonyms;
+* help topics weigh a little more than other headings (``TOPIC_BOOST``), whole pages less;
+* what the worker reads besides: the separator that keeps endings (``word_separator``),
+  Arabic verb affixes and noun patterns, English contractions.
 
 Settings per language come from ``docs/search/languages.yml``, synonyms from
 ``docs/search/synonyms.<lang>.yml`` (see ``docs/CONTRIBUTING.md``); the languages are
@@ -31,40 +33,29 @@ those of the i18n plugin.
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import app_strings
 import material
 import site_files
 import topic_registry
-import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
+from search_language import Language, fold, language, read_yaml
 
 log = get_plugin_logger("help_search")
 
-#: Letters and digits of the scripts the guide may use (lookarounds cannot use \p{L}:
-#: Material compiles the separator without the "u" flag).
-#: Arabic: letters, marks and digits only (not its comma ، semicolon ؛ or question mark ؟).
-WORD = (
-    r"0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u0590-\u05FF"
-    r"\u0620-\u0669\u066E-\u06D3\u06D5-\u06FF"
-)
 LUNR_LANGUAGES = Path(material.__file__).parent / "templates/assets/javascripts/lunr/min"
-APOSTROPHES = "'\u2019"
-#: Hidden fields and their weight; Material's defaults weigh a title 1000 times the text.
+#: Hidden fields and their weight for lunr (Material weighs a title 1000 times the text).
+#: search-worker.js ranks by the fields a query word is in; lunr's score parts ties.
 FIELDS = {"keywords": 1000.0, "topic": 1000.0, "app": 100.0, "terms": 1.0}
 #: Entries of whole pages: Material already ranks them higher than their sections.
 PAGE_BOOST = 0.3
 #: The sections the app links to (help topics) before other headings of the same words.
 TOPIC_BOOST = 1.25
-LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-TAG = re.compile(r"<[^>]+>")
 #: The guide's search worker (docs/javascripts/search-worker.js), which runs Material's.
 WORKER = "javascripts/search-worker.js"
 MATERIAL_WORKERS = "assets/javascripts/workers/"
@@ -84,31 +75,6 @@ def worker_address(material: str) -> str:
     return f"{prefix}{WORKER}?material=../{MATERIAL_WORKERS}{name}"
 
 
-def _read_yaml(path: Path, default):
-    if not path.exists():
-        return default
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise PluginError(f"search: cannot read {path}: {error}") from error
-    return default if data is None else data
-
-
-def fold(word: str) -> str:
-    """The word without accents (« bloquée » → « bloquee »), ligatures spelled out."""
-    decomposed = unicodedata.normalize("NFKD", word.translate(LIGATURES))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _any_case(word: str) -> str:
-    """A regular expression matching ``word`` in any case (no flags in Material's)."""
-    out = []
-    for char in word:
-        pair = {char.lower(), char.upper()} - {""}
-        out.append(f"[{''.join(sorted(pair))}]" if len(pair) > 1 else re.escape(char))
-    return "".join(out)
-
-
 @dataclass
 class Rule:
     """Synonyms: a query word of ``sources`` finds the paragraphs that use ``targets``."""
@@ -117,125 +83,9 @@ class Rule:
     targets: list[str]
 
 
-@dataclass
-class Language:
-    """How one language is split, folded and stemmed, in the pages and in queries."""
-
-    code: str
-    base_separator: str
-    elisions: list[str] = field(default_factory=list)
-    stop_words: list[str] = field(default_factory=list)
-    endings: list[str] = field(default_factory=list)
-    prefixes: list[str] = field(default_factory=list)
-    particles: list[str] = field(default_factory=list)
-    lone_particles: list[str] = field(default_factory=list)
-    #: Tried off a query word that finds nothing (docs/javascripts/search-worker.js).
-    verb_prefixes: list[str] = field(default_factory=list)
-    verb_suffixes: list[str] = field(default_factory=list)
-    noun_patterns: list[str] = field(default_factory=list)
-    contractions: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self):
-        parts = []
-        if self.elisions:
-            parts.append(f"(?<![{WORD}])(?:{_alternatives(self.elisions)})[{APOSTROPHES}]")
-        if self.stop_words:
-            stop_words = {*self.stop_words, *map(fold, self.stop_words)}
-            parts.append(f"(?<![{WORD}])(?:{_alternatives(stop_words)})(?![{WORD}])")
-        self._whole_words = re.compile("|".join([*parts, self.base_separator]))
-        if self.prefixes or self.lone_particles:
-            # Written as part of the word (Arabic « ال »): cut like an elision. Hidden fields
-            # keep words whole, prefix included: the browser cuts it (and the endings after
-            # it) exactly as in the text.
-            parts.append(self._prefix_pattern())
-        #: Words as typed, endings kept (search-worker.js: « supprimé » is not « supprimer »).
-        self.word_separator = "|".join([*parts, self.base_separator])
-        if self.endings:
-            endings = {*self.endings, *map(fold, self.endings)}
-            parts.append(f"(?<=[{WORD}]{{3}})(?:{_alternatives(endings)})(?![{WORD}])")
-        #: The separator Material uses in the browser.
-        self.separator = "|".join([*parts, self.base_separator])
-        self._split = re.compile(self.separator)
-
-    def _prefix_pattern(self) -> str:
-        """The article with up to two particles before it (« وبالبريد »: و ب ال), three
-        letters or more after; a lone particle (« وحساب ») before four letters or more.
-
-        The article twice at most: « الإلكتروني » folded is « الالكتروني », its article and
-        an alef.
-        """
-        forms = []
-        if self.prefixes:
-            lead = f"(?:{_alternatives(self.particles)}){{0,2}}" if self.particles else ""
-            forms.append(f"{lead}(?:{_alternatives(self.prefixes)}){{1,2}}(?=[{WORD}]{{3}})")
-        if self.lone_particles:
-            forms.append(f"(?:{_alternatives(self.lone_particles)})(?=[{WORD}]{{4}})")
-        return f"(?<![{WORD}])(?:{'|'.join(forms)})"
-
-    def reading(self, other: Language, used: set[str]) -> Language:
-        """This language, also dropping ``other``'s elisions and its stop words not in ``used``.
-
-        Words of the default language typed into this language's guide (the app's
-        labels) then split as they do there, and its stop words stop matching every word
-        they start, unless this language's pages use them as words.
-        """
-        foreign = [w for w in other.stop_words if w.lower() not in used and fold(w) not in used]
-        return replace(
-            self,
-            elisions=list(dict.fromkeys([*self.elisions, *other.elisions])),
-            stop_words=list(dict.fromkeys([*self.stop_words, *foreign])),
-        )
-
-    @staticmethod
-    def _split_with(pattern, text: str) -> list[str]:
-        plain = html.unescape(TAG.sub(" ", text))
-        words = (re.sub(rf"^[^{WORD}]+|[^{WORD}]+$", "", t) for t in pattern.split(plain))
-        return [w.lower() for w in words if w]
-
-    def words(self, text: str) -> list[str]:
-        """The words of ``text`` (HTML) as the browser indexes them (endings cut)."""
-        return self._split_with(self._split, text)
-
-    def whole_words(self, text: str) -> list[str]:
-        """The words of ``text`` with their endings, with and without accents.
-
-        A hidden field holds such words: the browser cuts their endings itself.
-        """
-        words = self._split_with(self._whole_words, text)
-        return words + [fold(w) for w in words if fold(w) != w]
-
-    def keys(self, text: str) -> list[str]:
-        """The words of ``text`` for comparing phrases: folded, endings cut, in order."""
-        return self.words(fold(text))
-
-
-def _alternatives(words) -> str:
-    """``(?:…)`` body matching any of ``words`` in any case, longest first."""
-    return "|".join(_any_case(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
-
-
-def language(code: str, base_separator: str, docs_dir: str) -> Language:
-    """The settings of ``code`` from ``docs/search/languages.yml`` (none is fine)."""
-    settings = _read_yaml(Path(docs_dir) / "search" / "languages.yml", {}).get(code) or {}
-    return Language(
-        code,
-        base_separator,
-        elisions=[str(w) for w in settings.get("elisions") or []],
-        stop_words=[str(w) for w in settings.get("stop_words") or []],
-        endings=[str(w) for w in settings.get("endings") or []],
-        prefixes=[str(w) for w in settings.get("prefixes") or []],
-        particles=[str(w) for w in settings.get("particles") or []],
-        lone_particles=[str(w) for w in settings.get("lone_particles") or []],
-        verb_prefixes=[str(w) for w in settings.get("verb_prefixes") or []],
-        verb_suffixes=[str(w) for w in settings.get("verb_suffixes") or []],
-        noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
-        contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
-    )
-
-
 def load_synonyms(path: Path) -> list[Rule]:
     """``same:`` lists of equivalent words, ``one_way:`` reader's word → guide's words."""
-    data = _read_yaml(path, {})
+    data = read_yaml(path, {})
     if not isinstance(data, dict) or set(data) - {"same", "one_way"}:
         raise PluginError(f"search: {path} must have the keys 'same' and/or 'one_way'")
     rules = []
@@ -327,47 +177,37 @@ def prepare_site(config, site: Path, languages: list[str], default: str) -> None
             f"in {topic_registry.registry_path(config).name} (languages: {', '.join(languages)})"
         )
     search_dir = Path(config.docs_dir) / "search"
-    catalogs = _app_catalogs(config, registry, languages)
-    base = None
+    catalogs = app_strings.load(config, registry, languages)
+    first = None  # the default language's settings
     for lang in [default, *(lang for lang in languages if lang != default)]:
         path = site / site_files.language_prefix(lang, default) / "search" / "search_index.json"
         if not path.exists():
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
         settings = language(lang, data["config"]["separator"], config.docs_dir)
-        if base is None:
-            base = settings
-        elif lang != default:
-            used = {w for d in data["docs"] for w in settings.words(fold(d["title"] + " " + d["text"]))}
-            used |= {w for d in data["docs"] for w in settings.words(d["title"] + " " + d["text"])}
-            settings = settings.reading(base, used)
-        rules = load_synonyms(search_dir / f"synonyms.{lang}.yml")
-        shown_in = list(dict.fromkeys([default, lang]))
+        if lang == default:
+            first = settings
+        elif first is not None:
+            settings = settings.reading(first, _words_of(settings, data["docs"]))
+        shown_in = list(dict.fromkeys([default, lang]))  # the app's words before the switch
         topics = {
             topic: (
                 entry["references"],
                 entry["keywords"].get(lang, []),
-                [t for msgid in entry["app_strings"] for lg in shown_in for t in catalogs.texts(msgid, lg)],
+                [
+                    text
+                    for msgid in entry["app_strings"]
+                    for text in catalogs.texts(msgid, shown_in)
+                ],
             )
             for topic, entry in registry.items()
         }
+        rules = load_synonyms(search_dir / f"synonyms.{lang}.yml")
         data = prepare_index(data, settings, rules, topics)
         path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
-def _app_catalogs(config, registry: dict, languages: list[str]) -> app_strings.Catalogs:
-    """The app's catalogs (``extra: app_catalogs:``); a warning for each msgid not in one."""
-    directory = Path(config.config_file_path).parent / config.extra.get("app_catalogs", "")
-    catalogs = app_strings.Catalogs(directory, languages)
-    for topic, entry in registry.items():
-        for msgid in entry["app_strings"]:
-            for path in catalogs.missing(msgid):
-                log.warning(
-                    "help topic '%s' names the app string %r, which %s does not hold: "
-                    "update its app_strings in %s",
-                    topic,
-                    msgid,
-                    path,
-                    topic_registry.registry_path(config).name,
-                )
-    return catalogs
+def _words_of(lang: Language, docs: list[dict]) -> set[str]:
+    """Every word the pages of ``docs`` show, as indexed (with and without accents)."""
+    shown = " ".join(f"{doc['title']} {doc['text']}" for doc in docs)
+    return set(lang.words(shown)) | set(lang.words(fold(shown)))
