@@ -2,10 +2,13 @@
 
 Material's worker splits pages and queries with the index's ``separator`` and matches each
 query word as the prefix of an indexed word; these tests split the same way (Python's
-``re`` reads the same expression) to check what a reader's words become. The browser
-itself is exercised by ``tests/test_search.py``.
+``re`` reads the same expression) to check what a reader's words become. The app's strings
+each topic names (``app_strings``) must exist in its catalogs and agree with the app's own
+error, limit and mail definitions. The browser itself is exercised by
+``tests/test_search.py``.
 """
 
+import ast
 import json
 import re
 import sys
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from babel.messages.pofile import read_po
 from test_docs import run_mkdocs_build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,11 +24,14 @@ DOCS = ROOT / "docs"
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 
 import help_search  # noqa: E402
+import search_language  # noqa: E402
 import search_support  # noqa: E402
 
 LANGUAGES = search_support.configured_languages()
 ROOTS = {lang: path.removeprefix("/help/") for lang, path in search_support.home_paths().items()}
-FIELDS = ("title", "text", "keywords", "topic", "terms")
+FIELDS = ("title", "text", "keywords", "topic", "app", "terms")
+CATALOGS = sorted((ROOT / "site_app" / "translations").glob("*/LC_MESSAGES/messages.po"))
+DEFAULT = LANGUAGES[0]
 
 
 def index(site, lang):
@@ -92,7 +99,7 @@ def test_every_word_is_also_indexed_without_accents(help_site, lang):
     separator = data["config"]["separator"]
     for doc in data["docs"]:
         words = indexed_words(data, doc)
-        shown = help_search.fold(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]))
+        shown = search_language.fold(re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"]))
         assert set(split(separator, shown)) <= words, doc["location"]
 
 
@@ -147,28 +154,41 @@ def test_every_reference_the_app_shows_is_registered():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_whole_pages_weigh_less_than_their_sections(help_site, lang):
+def test_whole_pages_weigh_less_than_their_sections_and_help_topics_more(help_site, lang):
     """Material ranks a page above its sections; the hook evens that out."""
+    registry = yaml.safe_load((DOCS / "topics.yml").read_text(encoding="utf-8"))
     for doc in index(help_site, lang)["docs"]:
-        assert ("boost" in doc) == ("#" not in doc["location"]), doc["location"]
+        page, _, fragment = doc["location"].partition("#")
+        expected = 1 if fragment and fragment not in registry else None
+        boost = doc.get("boost")
+        if not fragment:
+            assert boost is not None and boost < 1, doc["location"]
+        elif fragment in registry:
+            assert boost is not None and boost > 1, doc["location"]
+        else:
+            assert boost == expected or boost is None, doc["location"]
 
 
 def test_a_language_without_settings_still_gets_folding_and_synonyms(tmp_path):
     (tmp_path / "search").mkdir()
-    language = help_search.language("pt", r"[\s\-]+", str(tmp_path))
+    language = search_language.language("pt", r"[\s\-]+", str(tmp_path))
     rules = [help_search.Rule(["senha"], ["palavra passe"])]
     data = {
         "config": {"lang": ["pt"], "separator": r"[\s\-]+", "fields": {}},
         "docs": [{"location": "a/#x", "title": "Palavra-passe esquecida", "text": "Ação"}],
     }
-    prepared = help_search.prepare_index(data, language, rules, {"x": (["E1"], ["chave"])})
+    prepared = help_search.prepare_index(
+        data, language, rules, {"x": (["E1"], ["chave"], ["Esqueceu a senha?"])}
+    )
     doc = prepared["docs"][0]
     assert prepared["config"]["lang"] == ["pt"]  # the theme ships lunr.pt
     assert doc["keywords"] == "senha"  # the title's words are indexed already
     assert "acao" in doc["terms"].split()
     assert set(doc["topic"].split()) == {"e1", "chave"}
+    assert set(doc["app"].split()) == {"esqueceu", "a", "senha"}
+    assert doc["boost"] > 1  # a help topic
     unknown = help_search.prepare_index(
-        data, help_search.language("xx", "-", str(tmp_path)), [], {}
+        data, search_language.language("xx", "-", str(tmp_path)), [], {}
     )
     assert unknown["config"]["lang"] == ["en"]  # no lunr support: the default tokenizer
 
@@ -185,6 +205,11 @@ def _registry(tmp_path, extra: str) -> Path:
         ("contact:\n  references: B9\n", "'contact' in topics.yml needs a description"),
         ("contact:\n  description: x\n  references: [B1]\n", "reference B1 belongs to"),
         ("contact:\n  description: x\n  keywords: {de: Hilfe}\n", "unknown language(s) de"),
+        ("contact:\n  description: x\n  app_strings: Contact us\n", "app_strings (a list)"),
+        (
+            "contact:\n  description: x\n  app_strings: [Contact us!]\n",
+            "help topic 'contact' names the app string 'Contact us!', which",
+        ),
     ],
 )
 def test_registry_mistakes_fail_the_build(tmp_path, extra, message):
@@ -193,3 +218,102 @@ def test_registry_mistakes_fail_the_build(tmp_path, extra, message):
     )
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def _app_strings() -> dict[str, set[str]]:
+    registry = yaml.safe_load((DOCS / "topics.yml").read_text(encoding="utf-8"))
+    return {
+        topic: set(entry.get("app_strings") or [])
+        for topic, entry in registry.items()
+        if isinstance(entry, dict)
+    }
+
+
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda path: path.parts[-3])
+def test_every_app_string_a_topic_names_is_in_the_catalogs(catalog):
+    """A msgid the app no longer has (reworded, removed) must be updated in docs/topics.yml."""
+    with catalog.open("rb") as file:
+        messages = read_po(file)
+    named = {msgid for strings in _app_strings().values() for msgid in strings}
+    assert len(named) >= 50
+    gone = sorted(msgid for msgid in named if messages.get(msgid) is None)
+    assert not gone, f"not in {catalog.relative_to(ROOT)}: {gone}"
+
+
+def test_the_app_errors_limits_and_mails_name_the_strings_of_their_topic():
+    """The app links each error page, limit page and mail to a topic: their words are its."""
+    from site_app.errors import ERRORS, LIMIT_CAUSES
+
+    strings = _app_strings()
+    shown = [(topic, title, text) for topic, title, text in ERRORS.values()]
+    shown += [(topic, title, text) for _, topic, title, text in LIMIT_CAUSES.values()]
+    for topic, *texts in shown:
+        for text in texts:
+            assert str(text._args[0]) in strings[topic], (topic, str(text._args[0]))
+    mails = 0
+    for path in (ROOT / "site_app").rglob("*.py"):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(call, ast.Call) and getattr(call.func, "id", "") == "queue_mail"):
+                continue
+            template, subject = call.args[0].value, call.args[3].args[0].value
+            body = (ROOT / "site_app/templates/email" / f"{template}.txt").read_text("utf-8")
+            topics = re.findall(r'help\("([a-z0-9-]+)"\)', body)
+            if topics:  # the mail to support links no topic
+                mails += 1
+                assert any(subject in strings[t] for t in topics), (template, subject, topics)
+    assert mails >= 8
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_default_languages_app_strings_are_words_of_their_topic_in_every_index(help_site, lang):
+    """« Trop de tentatives » typed into any guide finds what the app shows it for."""
+    data = index(help_site, lang)
+    separator = data["config"]["separator"]
+    catalog = ROOT / "site_app/translations" / DEFAULT / "LC_MESSAGES/messages.po"
+    with catalog.open("rb") as file:
+        messages = read_po(file)
+    for topic, msgids in _app_strings().items():
+        doc = next(d for d in data["docs"] if d["location"].endswith(f"#{topic}"))
+        words = indexed_words(data, doc)
+        for msgid in msgids:
+            message = messages.get(msgid)
+            texts = message.string if isinstance(message.string, tuple) else [message.string]
+            for text in texts:
+                text = re.sub(r"%\([^)]*\)[a-z]", " ", text)
+                assert set(split(separator, text)) <= words, (lang, topic, text)
+
+
+def test_the_default_languages_stop_words_match_nothing_in_the_other_languages(help_site):
+    """Unless a page of that language uses them as words (English « on »)."""
+    english, arabic = (index(help_site, lang)["config"]["separator"] for lang in ("en", "ar"))
+    assert split(english, "mot de passe oublié") == split(english, "mot passe oublié")
+    assert "de" not in split(arabic, "mot de passe")
+    assert "on" in split(english, "sign on")
+
+
+@pytest.mark.parametrize(
+    ("typed", "as_in_the_guide"),
+    [
+        ("وبالبريد", "بريد"),  # و + ب + the article
+        ("فالحساب", "حساب"),
+        ("وحساب", "حساب"),  # a lone و before four letters
+        ("للحساب", "حساب"),  # ل + the article, written لل
+        ("حسابا", "حساب"),  # tanween (its alef; the worker drops the diacritic)
+    ],
+)
+def test_arabic_particles_and_article_are_cut_like_elisions(help_site, typed, as_in_the_guide):
+    separator = index(help_site, "ar")["config"]["separator"]
+    assert split(separator, typed) == split(separator, as_in_the_guide)
+    # A word starting with one of those letters stays whole: « كلمة » is not « لمة ».
+    assert split(separator, "كلمة") == split(separator, "الكلمة") != split(separator, "لمة")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_starts_the_guides_search_worker(help_site, lang):
+    """Material's worker runs behind the guide's (docs/javascripts/search-worker.js)."""
+    home = help_site / ROOTS[lang] / "index.html"
+    html = home.read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="__config"[^>]*>(.*?)</script>', html, re.S)[1])
+    worker, _, material = config["search"].partition("?material=")
+    assert (home.parent / worker).resolve() == (help_site / help_search.WORKER).resolve()
+    assert ((home.parent / worker).parent / material).resolve().is_file()

@@ -44,6 +44,8 @@
      the heading's synonyms. */
   var EXACT_IN = { title: 1, topic: 0.5, app: 0.5, keywords: 0.25 };
   var EXACT = 0.25;
+  /* A query that is one of the topic's keywords (two words or more), nothing else. */
+  var KEYWORD = 1.5;
   /* Sections scoring this share of their page's best one are shown beside it. */
   var NEAR = 0.7;
 
@@ -67,6 +69,7 @@
   var affixes = { prefixes: [], suffixes: [], patterns: [] };
   var wordSeparator = /\s+/;
   var contractions = {}; /* « can't » → « cannot » */
+  var keywordsOf = {}; /* location → its topic's keywords of two words or more, as indexed */
   var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
   var asked = []; /* the prepared queries, in order, waiting for their results */
   /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
@@ -84,7 +87,7 @@
           patterns: config.noun_patterns || [] };
         contractions = config.contractions || {};
         wordSeparator = new RegExp(config.word_separator || config.separator || "\\s+");
-        remember(message.data.docs || []);
+        remember(message.data.docs || [], new RegExp(config.separator || "\\s+"));
       } else if (message && message.type === QUERY && index) {
         var query = prepare(String(message.data || ""));
         asked.push(query);
@@ -122,8 +125,11 @@
     return split(text, wordSeparator).map(fold);
   }
 
-  function remember(docs) {
+  function remember(docs, separator) {
     docs.forEach(function (doc) {
+      keywordsOf[doc.location] = String(doc.topic || "").split("\n").map(function (line) {
+        return split(line, separator).map(function (w) { return w.toLowerCase(); });
+      }).filter(function (tokens) { return tokens.length > 1; });
       var own = {};
       Object.keys(EXACT_IN).forEach(function (name) {
         words(String(doc[name] || "").replace(/<[^>]*>/g, " ")).forEach(function (w) {
@@ -178,8 +184,15 @@
       split(typed, lunr.tokenizer.separator).forEach(function (piece) {
         var word = piece.toLowerCase();
         if (word.length < 2) { return; } /* « e » of « e-mail » would start every word */
-        var tokens = found(lunr.TokenSet.fromString(word + "*"));
-        var search = [word];
+        /* As typed (Material highlights it), and without accents or Arabic diacritics (the
+           index has every word so too): « bloquée », « bloquee »; « حسابًا », « حسابا ». */
+        var search = [word, fold(word)].filter(function (form, n, all) {
+          return all.indexOf(form) === n && found(lunr.TokenSet.fromString(form + "*")).length;
+        });
+        var tokens = [].concat.apply([], search.map(function (form) {
+          return found(lunr.TokenSet.fromString(form + "*"));
+        }));
+        word = fold(word);
         for (var v = 0, forms = tokens.length ? [] : stems(word); v < forms.length; v++) {
           search = [forms[v]].concat(nouns(forms[v])).filter(function (form) {
             return found(lunr.TokenSet.fromString(form + "*")).length;
@@ -189,15 +202,17 @@
           }));
           if (tokens.length) { break; }
         }
+        var meant = words(typed);
         if (!tokens.length && word.length >= TYPO_LENGTH) {
           search = found(lunr.TokenSet.fromFuzzyString(word, 1)).sort()
             .slice(0, MAX_CORRECTIONS);
           tokens = [].concat.apply([], search.map(function (near) {
             return found(lunr.TokenSet.fromString(near + "*"));
           }));
+          meant = search; /* « activaton »: the reader meant « activation » */
         }
         if (tokens.length) {
-          kept.push({ search: search, tokens: tokens, typed: words(typed).filter(function (w) {
+          kept.push({ search: search, tokens: tokens, typed: meant.filter(function (w) {
             return w.length > 1;
           }) });
         } else if (dropped.indexOf(typed) === -1) {
@@ -257,6 +272,18 @@
     return where;
   }
 
+  /* Whether ``words`` are the words of a keyword (``tokens``): all of them, no others. */
+  function says(words, tokens) {
+    var matches = function (token, word) {
+      return word.search.some(function (form) { return token.indexOf(form) === 0; });
+    };
+    return words.length === tokens.length && tokens.every(function (token) {
+      return words.some(function (word) { return matches(token, word); });
+    }) && words.every(function (word) {
+      return tokens.some(function (token) { return matches(token, word); });
+    });
+  }
+
   /* Material's result groups, ordered as described at the top, then grouped again. */
   function rank(groups, query) {
     if (!query.words.length) { return groups; }
@@ -278,6 +305,9 @@
           return own[w] || 0;
         })));
       });
+      if ((keywordsOf[item.location] || []).some(function (tokens) {
+        return says(query.words, tokens);
+      })) { sum *= KEYWORD; }
       /* Material's score (lunr's) only parts ties. */
       item.score = sum * (1 + EXACT * whole / query.words.length) * (item.boost || 1) * 1e4 +
         Math.min(item.score, 1e4 - 1) / 1e4;

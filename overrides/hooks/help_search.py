@@ -115,17 +115,19 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     for doc in data.get("docs", []):
         fragment = doc["location"].partition("#")[2]
         references, keywords, shown_by_app = topics.get(fragment, ((), (), ()))
-        topic = {w for phrase in keywords for w in lang.whole_words(phrase)}
-        # A reference's code weighs like a title (« E429 »); the rest of it (« -MAIL »,
-        # « -CSRF ») like text, or « mail » would pull every query about e-mails here.
+        # The topic's keywords one a line (search-worker.js ranks a query that says one of
+        # them whole first), then its references' codes: « E429 » weighs like a title, the
+        # rest (« -MAIL », « -CSRF ») like text, or « mail » would pull every query about
+        # e-mails here.
+        topic = [" ".join(lang.phrase(phrase)) for phrase in keywords]
+        topic += [" ".join(map(fold, lang.phrase(phrase))) for phrase in keywords]
         codes = [lang.whole_words(reference) for reference in references]
-        topic |= {parts[0] for parts in codes if parts}
-        topic |= {m[1] for ref in references if (m := STATUS_IN_REFERENCE.match(ref))}
+        topic += [parts[0] for parts in codes if parts]
+        topic += [m[1] for ref in references if (m := STATUS_IN_REFERENCE.match(ref))]
         suffixes = {w for parts in codes for w in parts[1:]}
-        # Topic keywords are the editors' exact intent: no synonyms added to them.
         # The app's own words for the topic, as it shows them (its labels, in any language).
         app = {w for text in shown_by_app for w in lang.whole_words(text)}
-        extra = {"topic": topic, "app": app}
+        extra = {"topic": list(dict.fromkeys(line for line in topic if line)), "app": app}
         for name, shown in (("keywords", doc["title"]), ("terms", doc["text"])):
             visible = set(lang.words(shown))
             found = set(lang.whole_words(shown)) | _synonyms(lang, rules, shown)
@@ -134,7 +136,7 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
             if name == "keywords":  # the synonyms of the topic's keywords count like them
                 found |= {w for phrase in keywords for w in _synonyms(lang, rules, phrase)}
             extra[name] = {w for w in found if not set(lang.words(w)) <= visible}
-        entry = {**doc, **{k: " ".join(sorted(v)) for k, v in extra.items() if v}}
+        entry = {**doc, **{k: _field(v) for k, v in extra.items() if v}}
         if not fragment:
             entry["boost"] = doc.get("boost", 1) * PAGE_BOOST
         elif fragment in topics:
@@ -155,6 +157,11 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     if lang.contractions:
         config["contractions"] = {k.lower(): v for k, v in lang.contractions.items()}
     return dict(data, config=config, docs=docs)
+
+
+def _field(words: list[str] | set[str]) -> str:
+    """A hidden field: lines in their order (a list), or words (a set) sorted."""
+    return "\n".join(words) if isinstance(words, list) else " ".join(sorted(words))
 
 
 def _synonyms(lang: Language, rules: list[Rule], text: str) -> set[str]:

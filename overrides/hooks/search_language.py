@@ -132,6 +132,10 @@ class Language:
         """The words of ``text`` (HTML) as the browser indexes them (endings cut)."""
         return self._split_with(self._split, text)
 
+    def phrase(self, text: str) -> list[str]:
+        """The words of ``text`` in order, endings kept (the browser cuts them)."""
+        return self._split_with(self._whole_words, text)
+
     def whole_words(self, text: str) -> list[str]:
         """The words of ``text`` with their endings, with and without accents.
 
