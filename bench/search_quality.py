@@ -1,16 +1,21 @@
-"""How often the guide's search puts the answering paragraph first (issue 14).
+"""How often the guide's search puts the answering paragraph first (issues 14 and 21).
 
-Builds the guide twice — as configured (``mkdocs.yml`` + ``help_search.py``) and with
-the theme's default search configuration (no search options, ``HELP_SEARCH_PLAIN=1``:
-the index keeps only the per-language split) — serves each on a loopback port, types
-every query of ``tests/search_queries.yml`` (plus the registry's references) into the
-search box in Chromium and reads the results in order.
+Builds the guide twice — as configured (``mkdocs.yml``, ``help_search.py`` and the guide's
+search worker) and with the theme's default search configuration (no search options,
+``HELP_SEARCH_PLAIN=1``: the index keeps only the per-language split, pages start
+Material's worker alone) — and reads each query's answers in the order the search box
+shows them: from the built worker files run by Node (``tests/search_node.js``, the
+default), or typed into Chromium on a loopback server (``--browser``). The sets: the tuned
+one (``tests/search_queries.yml`` plus the registry's references), the held-out one
+(``tests/search_heldout.yml``, never tuned on) and both sets' French labels typed into
+every guide (``seen``). Also prints each language's index size, raw and gzipped.
 
-    .venv/bin/python bench/search_quality.py              # both, side by side
-    .venv/bin/python bench/search_quality.py --only guide -v   # one, with each miss
+    .venv/bin/python bench/search_quality.py                  # every set, both builds
+    .venv/bin/python bench/search_quality.py --only guide --set tuned -v   # with each miss
 """
 
 import argparse
+import gzip
 import os
 import re
 import subprocess
@@ -23,6 +28,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import browser_support as support  # noqa: E402
 import search_support as measure  # noqa: E402
+
+SETS = {
+    "tuned": lambda langs: measure.load_queries(langs),
+    "held-out": lambda langs: measure.load_heldout(langs),
+    "seen": lambda langs: (
+        measure.load_queries(langs, measure.SEEN_FRENCH)
+        + measure.load_heldout(langs, measure.SEEN_FRENCH)
+    ),
+}
 
 
 def build(variant: str, site: Path) -> Path:
@@ -40,18 +54,9 @@ def build(variant: str, site: Path) -> Path:
         plain.write_text(text, encoding="utf-8")
         config_file, env["HELP_SEARCH_PLAIN"] = plain, "1"
     try:
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file)]
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "-q",
-                "-f",
-                str(config_file),
-                "-d",
-                str(site),
-            ],
+            [*command, "-d", str(site)],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -66,36 +71,68 @@ def build(variant: str, site: Path) -> Path:
     return site
 
 
-def run(variant: str, workdir: Path, langs, verbose: bool) -> dict:
+def index_sizes(site: Path, langs) -> dict[str, tuple[int, int]]:
+    """``{lang: (bytes, gzipped bytes)}`` of each language's ``search_index.json``."""
+    sizes = {}
+    for lang, home in measure.home_paths().items():
+        if lang in langs:
+            data = (
+                site / home.removeprefix("/help/") / "search" / "search_index.json"
+            ).read_bytes()
+            sizes[lang] = (len(data), len(gzip.compress(data, compresslevel=9, mtime=0)))
+    return sizes
+
+
+def run(variant: str, workdir: Path, langs, sets, browser: bool, verbose: bool) -> dict:
     site = build(variant, workdir / f"site-{variant}")
-    queries = measure.load_queries(langs)
-    with support.LiveApp(site, workdir / f"app-{variant}") as live, support.chromium() as browser:
-        results = measure.measure(browser, live.base_url, queries, measure.home_paths())
-    if verbose:
-        print(f"--- {variant}: not first")
-        print("\n".join(measure.failures(results)) or "(none)")
-    return measure.summary(results)
+    homes = measure.home_paths()
+    figures = {"sizes": index_sizes(site, langs)}
+    for name in sets:
+        queries = SETS[name](langs)
+        if browser:
+            app = workdir / f"app-{variant}-{name}"
+            with support.LiveApp(site, app) as live, support.chromium() as chromium:
+                results = measure.measure(chromium, live.base_url, queries, homes)
+        else:
+            results = measure.measure_with_node(site, queries, homes)
+        if verbose:
+            print(f"--- {variant}, {name}: not first")
+            print("\n".join(measure.failures(results)) or "(none)")
+        figures[name] = measure.summary(results)
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["guide", "default"])
+    parser.add_argument("--set", action="append", choices=list(SETS), help="repeatable")
     parser.add_argument("--lang", action="append", help="one language (repeatable)")
+    parser.add_argument("--browser", action="store_true", help="type the queries in Chromium")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     args = parser.parse_args()
     langs = args.lang or measure.configured_languages()
     variants = [args.only] if args.only else ["guide", "default"]
+    sets = args.set or list(SETS)
     with tempfile.TemporaryDirectory() as tmp:
-        figures = {v: run(v, Path(tmp), langs, args.verbose) for v in variants}
-    print("\n| language | queries | " + " | ".join(f"{v}: first / top 3" for v in variants) + " |")
-    print("|---|---|" + "---|" * len(variants))
+        figures = {v: run(v, Path(tmp), langs, sets, args.browser, args.verbose) for v in variants}
+    print("\n| language | set | queries | " + " | ".join(f"{v}: first / top 3" for v in variants))
+    print("|---|---|---|" + "---|" * len(variants))
     for lang in langs:
-        total = figures[variants[0]][lang][2]
+        for name in sets:
+            rows = [figures[v][name].get(lang) for v in variants]
+            if not rows[0]:
+                continue
+            total = rows[0][2]
+            cells = [f"{f}/{total} ({f / total:.0%}) / {t}/{total}" for f, t, _ in rows]
+            print(f"| {lang} | {name} | {total} | " + " | ".join(cells) + " |")
+    print("\n| language | " + " | ".join(f"{v}: index, gzipped" for v in variants) + " |")
+    print("|---|" + "---|" * len(variants))
+    for lang in langs:
         cells = [
-            f"{first}/{total} ({first / total:.0%}) / {top3}/{total}"
-            for first, top3, _ in (figures[v][lang] for v in variants)
+            f"{raw / 1024:.1f} KiB, {gz / 1024:.1f} KiB"
+            for raw, gz in (figures[v]["sizes"][lang] for v in variants)
         ]
-        print(f"| {lang} | {total} | " + " | ".join(cells) + " |")
+        print(f"| {lang} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -83,7 +83,9 @@ function pageWorker() {
 async function main() {
   const send = worker(pageWorker());
   const data = JSON.parse(fs.readFileSync(path.join(site, root, "search/search_index.json")));
-  await send({ type: 0, data: { config: data.config, docs: data.docs, options: { suggest: false } } });
+  /* What Material's bundle sends: the index, and no suggestions (search.suggest is off). */
+  const options = { suggest: false };
+  await send({ type: 0, data: { config: data.config, docs: data.docs, options } });
   const queries = JSON.parse(fs.readFileSync(0, "utf-8"));
   const answers = [];
   for (const query of queries) {

@@ -16,13 +16,17 @@
  * miss reaches the editors' report (help-app.js); when some are, the words dropped do (this
  * worker tells help-app.js on the "help-search" BroadcastChannel).
  *
- * After lunr, the results are ordered by, in turn: how many of the query's words the
- * section has (the best subset first); how many its heading has (its title and the
- * hidden fields written for it: synonyms, topic keywords and references,
- * overrides/hooks/help_search.py) rather than its text; how many its heading or the
- * app's strings for it have as typed, whole (« supprimé » is « Compte supprimé », not
- * « Supprimer le compte »); then lunr's score, in which help topics weigh double.
- * Material then shows them as always, each page's sections under its best one.
+ * After lunr, each result is scored again, in the reader's browser like the rest:
+ * - each query word counts for how rare it is in the guide (idf) times the best field it
+ *   is in: the heading, its synonyms and the topic's keywords (5), the app's strings for
+ *   the topic (2), the text (1), half as much when it only starts a longer word there;
+ * - more when the heading (or the topic's keywords, the app's strings) has the words as
+ *   typed, whole: « supprimé » is « Compte supprimé », not « Supprimer le compte »;
+ * - more when the query is one of the topic's keywords (the editors' intent), and for help
+ *   topics (the index's boost, help_search.py);
+ * - lunr's own score only parts ties.
+ * Material then shows the results as always, page by page; the sections nearly as good as
+ * their page's best are shown beside it instead of folded under "N more on this page".
  *
  * tests/search_node.js runs this file and Material's worker with Node on the built index:
  * the same code, the same answers as in the browser (tests/test_search.py checks both).
@@ -35,7 +39,6 @@
   var RESULT = 3;
   var TYPO_LENGTH = 5;
   var MAX_CORRECTIONS = 3;
-  /* The fields that say what a section is about (the rest is its text). */
   /* What a query word is worth in each field (any other field is text: 1). */
   var LEVEL = { title: 5, keywords: 5, topic: 5, app: 2 };
   /* A word the index has only as the start of a longer one (« simpl » of « simplement »). */
@@ -73,7 +76,8 @@
   var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
   var asked = []; /* the prepared queries, in order, waiting for their results */
   /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
-  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("help-search") : null;
+  var channel = typeof BroadcastChannel === "function" ?
+    new BroadcastChannel("help-search") : null;
 
   /* Material's message handler gets the prepared query; its results get ranked. */
   var listen = self.addEventListener;
@@ -233,7 +237,9 @@
   /* ``word`` without a verb prefix, suffix, or both, longest first (three letters left). */
   function stems(word) {
     var forms = [];
-    var starts = [""].concat(affixes.prefixes.filter(function (p) { return word.indexOf(p) === 0; }));
+    var starts = [""].concat(affixes.prefixes.filter(function (p) {
+      return word.indexOf(p) === 0;
+    }));
     var ends = [""].concat(affixes.suffixes.filter(function (s) {
       return word.slice(-s.length) === s;
     }));
