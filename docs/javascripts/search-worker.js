@@ -72,6 +72,8 @@
   var affixes = { prefixes: [], suffixes: [], patterns: [] };
   var wordSeparator = /\s+/;
   var contractions = {}; /* « can't » → « cannot » */
+  var compounds = []; /* [« mot », « pass »]: words that rank as one */
+  var weak = []; /* « impossibl »: ranks as text wherever it is */
   var keywordsOf = {}; /* location → its topic's keywords of two words or more, as indexed */
   var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
   var asked = []; /* the prepared queries, in order, waiting for their results */
@@ -90,6 +92,9 @@
         affixes = { prefixes: config.verb_prefixes || [], suffixes: config.verb_suffixes || [],
           patterns: config.noun_patterns || [] };
         contractions = config.contractions || {};
+        compounds = (config.compounds || []).map(function (term) { return term.map(fold); })
+          .sort(function (a, b) { return b.length - a.length; });
+        weak = (config.weak_words || []).map(fold);
         wordSeparator = new RegExp(config.word_separator || config.separator || "\\s+");
         remember(message.data.docs || [], new RegExp(config.separator || "\\s+"));
       } else if (message && message.type === QUERY && index) {
@@ -218,7 +223,7 @@
         if (tokens.length) {
           kept.push({ search: search, tokens: tokens, typed: meant.filter(function (w) {
             return w.length > 1;
-          }) });
+          }), weak: search.some(function (form) { return weak.indexOf(fold(form)) !== -1; }) });
         } else if (dropped.indexOf(typed) === -1) {
           dropped.push(typed);
         }
@@ -230,8 +235,27 @@
     }
     return {
       text: [].concat.apply([], kept.map(function (w) { return w.search; })).join(" "),
-      words: kept
+      words: kept,
+      units: units(kept)
     };
+  }
+
+  /* The query's words grouped as they rank: a compound's words together, each other alone. */
+  function units(kept) {
+    var groups = [];
+    for (var i = 0; i < kept.length;) {
+      var size = 1;
+      compounds.some(function (term) {
+        var fits = i + term.length <= kept.length && term.every(function (token, j) {
+          return kept[i + j].search.some(function (form) { return fold(form) === token; });
+        });
+        if (fits) { size = term.length; }
+        return fits;
+      });
+      groups.push(Array.from({ length: size }, function (_, j) { return i + j; }));
+      i += size;
+    }
+    return groups;
   }
 
   /* ``word`` without a verb prefix, suffix, or both, longest first (three letters left). */
@@ -293,6 +317,7 @@
   /* Material's result groups, ordered as described at the top, then grouped again. */
   function rank(groups, query) {
     if (!query.words.length) { return groups; }
+    query.units = query.units || query.words.map(function (_, n) { return [n]; });
     var found = query.words.map(postings);
     var total = Object.keys(wholeWords).length;
     var idf = found.map(function (where) {
@@ -304,18 +329,21 @@
       var own = wholeWords[item.location] || {};
       var sum = 0;
       var whole = 0;
-      query.words.forEach(function (word, n) {
-        var level = found[n][item.location] || 0;
-        sum += idf[n] * level;
-        whole += Math.max.apply(null, [0].concat(word.typed.map(function (w) {
-          return own[w] || 0;
-        })));
+      query.units.forEach(function (unit) {
+        unit.forEach(function (n) {
+          var word = query.words[n];
+          var level = found[n][item.location] || 0;
+          sum += idf[n] * (word.weak ? Math.min(level, 1) : level) / unit.length;
+          whole += Math.max.apply(null, [0].concat(word.typed.map(function (w) {
+            return own[w] || 0;
+          }))) / unit.length;
+        });
       });
       if ((keywordsOf[item.location] || []).some(function (tokens) {
         return says(query.words, tokens);
       })) { sum *= KEYWORD; }
       /* Material's score (lunr's) only parts ties. */
-      item.score = sum * (1 + EXACT * whole / query.words.length) * (item.boost || 1) * 1e4 +
+      item.score = sum * (1 + EXACT * whole / query.units.length) * (item.boost || 1) * 1e4 +
         Math.min(item.score, 1e4 - 1) / 1e4;
     });
     var pages = new Map();

@@ -156,6 +156,12 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
             config[name] = sorted({*affixes, *map(fold, affixes)}, key=lambda a: (-len(a), a))
     if lang.contractions:
         config["contractions"] = {k.lower(): v for k, v in lang.contractions.items()}
+    # As the browser searches them: the words the separator keeps, endings cut.
+    terms = ([w for w in lang.words(term) if len(w) > 1] for term in lang.compounds)
+    if compounds := [words for words in terms if len(words) > 1]:
+        config["compounds"] = compounds
+    if lang.weak_words:
+        config["weak_words"] = sorted({w for term in lang.weak_words for w in lang.words(term)})
     return dict(data, config=config, docs=docs)
 
 

@@ -70,6 +70,8 @@ class Language:
     verb_suffixes: list[str] = field(default_factory=list)
     noun_patterns: list[str] = field(default_factory=list)
     contractions: dict[str, str] = field(default_factory=dict)
+    compounds: list[str] = field(default_factory=list)
+    weak_words: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         parts = []
@@ -170,4 +172,6 @@ def language(code: str, base_separator: str, docs_dir: str) -> Language:
         verb_suffixes=[str(w) for w in settings.get("verb_suffixes") or []],
         noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
         contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
+        compounds=[str(w) for w in settings.get("compounds") or []],
+        weak_words=[str(w) for w in settings.get("weak_words") or []],
     )
