@@ -258,9 +258,11 @@
     return groups;
   }
 
-  /* ``word`` without a verb prefix, suffix, or both, longest first (three letters left). */
+  /* ``word`` without a verb prefix, suffix, or both, longest first (three letters left);
+     then with another verb prefix. */
   function stems(word) {
     var forms = [];
+    var others = [];
     var starts = [""].concat(affixes.prefixes.filter(function (p) {
       return word.indexOf(p) === 0;
     }));
@@ -271,9 +273,15 @@
       ends.forEach(function (s) {
         var stem = word.slice(p.length, word.length - s.length);
         if ((p || s) && stem.length >= 3) { forms.push(stem); }
+        /* The same verb for another person (« يصل », it arrives: « تصل »). */
+        if (p && stem.length >= 2) {
+          affixes.prefixes.forEach(function (other) {
+            if (other !== p && other.length === 1) { others.push(other + stem); }
+          });
+        }
       });
     });
-    return forms.sort(function (a, b) { return b.length - a.length; });
+    return forms.sort(function (a, b) { return b.length - a.length; }).concat(others);
   }
 
   /* The nouns ``noun_patterns`` make of a three-letter stem (« غير » → « تغيير »). */
