@@ -105,10 +105,36 @@ def test_readers_find_the_answering_paragraph_tuned_set(node, lang):
     _check(node(search.load_queries([lang])), lang, 0.96)
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
+#: The held-out set as measured once, at the end of issue 21 (answer first, within the first
+#: three), in the languages where it is below the goal. Their goal test is expected to fail
+#: (strict: once a language reaches the goal, remove it from here); the figures themselves
+#: must not go down. Never raise them by tuning on the held-out questions.
+HELD_OUT_REACHED = {"fr": (43, 47), "en": (46, 49), "ar": (39, 46)}
+
+
+def _goal(lang):
+    if lang not in HELD_OUT_REACHED:
+        return lang
+    first, top3 = HELD_OUT_REACHED[lang]
+    reason = f"held-out goal not reached in {lang}: {first} first, {top3} within three"
+    return pytest.param(lang, marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+@pytest.mark.parametrize("lang", [_goal(lang) for lang in LANGUAGES])
 def test_readers_find_the_answering_paragraph_held_out_set(node, lang):
     """Questions the search was never tuned on (the figures of the README)."""
     _check(node(search.load_heldout([lang])), lang, 0.90)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_held_out_figures_do_not_go_down(node, lang):
+    if lang not in HELD_OUT_REACHED:
+        pytest.skip(f"{lang} reaches the goal: the held-out test checks it")
+    results = node(search.load_heldout([lang]))
+    first, top3, total = search.summary(results)[lang]
+    report = "\n".join(search.failures(results))
+    reached_first, reached_top3 = HELD_OUT_REACHED[lang]
+    assert first >= reached_first and top3 >= reached_top3, f"{first}, {top3}/{total}:\n{report}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
