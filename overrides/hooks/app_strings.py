@@ -27,6 +27,21 @@ log = get_plugin_logger("help_search")
 PLACEHOLDER = re.compile(r"%\([^)]*\)[a-z]|%[a-z]")
 
 
+#: Catalogs read, by path: ``make docs-serve`` rebuilds often, the catalogs rarely change.
+_READ: dict[Path, tuple[float, object]] = {}
+
+
+def _read(path: Path, lang: str):
+    try:
+        mtime = path.stat().st_mtime
+        if path not in _READ or _READ[path][0] != mtime:
+            with path.open("rb") as file:
+                _READ[path] = (mtime, read_po(file, locale=lang))
+    except (OSError, ValueError) as error:
+        raise PluginError(f"search: cannot read {path}: {error}") from error
+    return _READ[path][1]
+
+
 class Catalogs:
     """The app's catalogs: what it shows for a msgid in each language."""
 
@@ -36,11 +51,7 @@ class Catalogs:
         for lang in languages:
             path = self.path(lang)
             if path.exists():
-                try:
-                    with path.open("rb") as file:
-                        self.catalogs[lang] = read_po(file, locale=lang)
-                except (OSError, ValueError) as error:
-                    raise PluginError(f"search: cannot read {path}: {error}") from error
+                self.catalogs[lang] = _read(path, lang)
 
     def path(self, lang: str) -> Path:
         return self.directory / lang / "LC_MESSAGES" / "messages.po"
