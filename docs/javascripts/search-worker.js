@@ -7,26 +7,21 @@
  * Before lunr, each word of the query, split as the index is split (the index's
  * separator: stop words, elisions, endings and prefixes are cut there, see
  * docs/search/languages.yml), is
- * - kept when it starts a word of the index (Material then searches it as a prefix);
+ * - kept when it starts a word of the index, as typed or without its accents and Arabic
+ *   diacritics (Material then searches it as a prefix);
+ * - else tried without a verb prefix or suffix, or with another person's prefix, and as
+ *   its verbal noun (Arabic « أحذف » → « حذف », « أغير » → « غير », « تغيير »);
  * - else, with five letters or more, replaced by the words of the index one edit away
  *   (a typo: « pasword », « activaton »);
  * - else dropped: a word found nowhere must not hide what the others find (DocSearch's
  *   optional words), nor be listed as missing under every result.
+ * English contractions are searched as the word ("can't" → "cannot"); the words of a
+ * compound (« mot de passe ») rank as one, weak words (« impossible ») as text.
  * When no word is left the query goes as typed: Material says « no results » and the
  * miss reaches the editors' report (help-app.js); when some are, the words dropped do (this
  * worker tells help-app.js on the "help-search" BroadcastChannel).
  *
- * After lunr, each result is scored again, in the reader's browser like the rest:
- * - each query word counts for how rare it is in the guide (idf) times the best field it
- *   is in: the heading, its synonyms and the topic's keywords (5), the app's strings for
- *   the topic (2), the text (1), half as much when it only starts a longer word there;
- * - more when the heading (or the topic's keywords, the app's strings) has the words as
- *   typed, whole: « supprimé » is « Compte supprimé », not « Supprimer le compte »;
- * - more when the query is one of the topic's keywords (the editors' intent), and for help
- *   topics (the index's boost, help_search.py);
- * - lunr's own score only parts ties.
- * Material then shows the results as always, page by page; the sections nearly as good as
- * their page's best are shown beside it instead of folded under "N more on this page".
+ * After lunr, the results are scored again (javascripts/search-ranking.js).
  *
  * tests/search_node.js runs this file and Material's worker with Node on the built index:
  * the same code, the same answers as in the browser (tests/test_search.py checks both).
@@ -39,18 +34,6 @@
   var RESULT = 3;
   var TYPO_LENGTH = 5;
   var MAX_CORRECTIONS = 3;
-  /* What a query word is worth in each field (any other field is text: 1). */
-  var LEVEL = { title: 5, keywords: 5, topic: 5, app: 2 };
-  /* A word the index has only as the start of a longer one (« simpl » of « simplement »). */
-  var PREFIX = 0.5;
-  /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings,
-     the heading's synonyms. */
-  var EXACT_IN = { title: 1, topic: 0.5, app: 0.5, keywords: 0.25 };
-  var EXACT = 0.25;
-  /* A query that is one of the topic's keywords (two words or more), nothing else. */
-  var KEYWORD = 1.5;
-  /* Sections scoring this share of their page's best one are shown beside it. */
-  var NEAR = 0.7;
 
   var material = new URL(new URL(self.location.href).searchParams.get("material") || "",
     self.location.href);
@@ -74,8 +57,6 @@
   var contractions = {}; /* « can't » → « cannot » */
   var compounds = []; /* [« mot », « pass »]: words that rank as one */
   var weak = []; /* « impossibl »: ranks as text wherever it is */
-  var keywordsOf = {}; /* location → its topic's keywords of two words or more, as indexed */
-  var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
   var asked = []; /* the prepared queries, in order, waiting for their results */
   /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
   var channel = typeof BroadcastChannel === "function" ?
@@ -96,7 +77,7 @@
           .sort(function (a, b) { return b.length - a.length; });
         weak = (config.weak_words || []).map(fold);
         wordSeparator = new RegExp(config.word_separator || config.separator || "\\s+");
-        remember(message.data.docs || [], new RegExp(config.separator || "\\s+"));
+        ranking.remember(message.data.docs || [], new RegExp(config.separator || "\\s+"));
       } else if (message && message.type === QUERY && index) {
         var query = prepare(String(message.data || ""));
         asked.push(query);
@@ -110,13 +91,17 @@
     if (message && message.type === RESULT && asked.length) {
       var query = asked.shift();
       message = { type: RESULT, data: Object.assign({}, message.data, {
-        items: rank(message.data.items || [], query)
+        items: ranking.rank(message.data.items || [], query)
       }) };
     }
     return post.apply(self, [message].concat(Array.prototype.slice.call(arguments, 1)));
   };
   self.importScripts(material.href);
   self.addEventListener = listen;
+  importNative.call(self, new URL("search-ranking.js", self.location.href).href);
+  var ranking = self.guideSearchRanking({
+    split: split, words: words, index: function () { return index; }
+  });
 
   /* The index Material builds: the vocabulary and postings the query is compared with. */
   var build = self.lunr.Builder.prototype.build;
@@ -132,21 +117,6 @@
   /* The words of ``text`` as typed: elisions and prefixes off, endings kept, folded. */
   function words(text) {
     return split(text, wordSeparator).map(fold);
-  }
-
-  function remember(docs, separator) {
-    docs.forEach(function (doc) {
-      keywordsOf[doc.location] = String(doc.topic || "").split("\n").map(function (line) {
-        return split(line, separator).map(function (w) { return w.toLowerCase(); });
-      }).filter(function (tokens) { return tokens.length > 1; });
-      var own = {};
-      Object.keys(EXACT_IN).forEach(function (name) {
-        words(String(doc[name] || "").replace(/<[^>]*>/g, " ")).forEach(function (w) {
-          own[w] = Math.max(own[w] || 0, EXACT_IN[name]);
-        });
-      });
-      wholeWords[doc.location] = own;
-    });
   }
 
   function found(pattern) {
@@ -293,79 +263,4 @@
     });
   }
 
-  /* For one query word: location → the best level of the fields its tokens are in. */
-  function postings(word) {
-    var where = {};
-    word.tokens.forEach(function (token) {
-      var entry = index.invertedIndex[token] || {};
-      var whole = word.search.indexOf(token) !== -1;
-      Object.keys(entry).forEach(function (name) {
-        if (name === "_index") { return; }
-        var level = (LEVEL[name] || 1) * (whole ? 1 : PREFIX);
-        Object.keys(entry[name]).forEach(function (ref) {
-          where[ref] = Math.max(where[ref] || 0, level);
-        });
-      });
-    });
-    return where;
-  }
-
-  /* Whether ``words`` are the words of a keyword (``tokens``): all of them, no others. */
-  function says(words, tokens) {
-    var matches = function (token, word) {
-      return word.search.some(function (form) { return token.indexOf(form) === 0; });
-    };
-    return words.length === tokens.length && tokens.every(function (token) {
-      return words.some(function (word) { return matches(token, word); });
-    }) && words.every(function (word) {
-      return tokens.some(function (token) { return matches(token, word); });
-    });
-  }
-
-  /* Material's result groups, ordered as described at the top, then grouped again. */
-  function rank(groups, query) {
-    if (!query.words.length) { return groups; }
-    query.units = query.units || query.words.map(function (_, n) { return [n]; });
-    var found = query.words.map(postings);
-    var total = Object.keys(wholeWords).length;
-    var idf = found.map(function (where) {
-      return Math.log(1 + total / Math.max(1, Object.keys(where).length));
-    });
-    var items = [].concat.apply([], groups);
-    items.forEach(function (item) {
-      if (!(item.score > 0)) { return; }
-      var own = wholeWords[item.location] || {};
-      var sum = 0;
-      var whole = 0;
-      query.units.forEach(function (unit) {
-        unit.forEach(function (n) {
-          var word = query.words[n];
-          var level = found[n][item.location] || 0;
-          sum += idf[n] * (word.weak ? Math.min(level, 1) : level) / unit.length;
-          whole += Math.max.apply(null, [0].concat(word.typed.map(function (w) {
-            return own[w] || 0;
-          }))) / unit.length;
-        });
-      });
-      if ((keywordsOf[item.location] || []).some(function (tokens) {
-        return says(query.words, tokens);
-      })) { sum *= KEYWORD; }
-      /* Material's score (lunr's) only parts ties. */
-      item.score = sum * (1 + EXACT * whole / query.units.length) * (item.boost || 1) * 1e4 +
-        Math.min(item.score, 1e4 - 1) / 1e4;
-    });
-    var pages = new Map();
-    items.sort(function (a, b) { return b.score - a.score; }).forEach(function (item) {
-      var page = item.location.split("#")[0];
-      if (!pages.has(page)) { pages.set(page, []); }
-      pages.get(page).push(item);
-    });
-    /* Material folds the sections of a page below its best one ("2 more on this page"):
-       those nearly as good are shown beside it. */
-    pages.forEach(function (group) {
-      var best = group[0].score;
-      group.forEach(function (item) { if (item.score >= NEAR * best) { item.score = best; } });
-    });
-    return Array.from(pages.values());
-  }
 }());
