@@ -211,23 +211,22 @@ def test_search_without_results_says_what_to_try_and_is_reported(browser, live, 
         ]
         assert not problems, problems
     # The miss still reaches the report (help-app.js sends it after 1.5 s).
-    expected, report = f"'zzqx blorptang' [{lang}]", ""
-    for _ in range(40):  # bounded: about 10 s
-        page.wait_for_timeout(250)
-        report = live.app.test_cli_runner().invoke(args=["help", "report"]).output
-        if expected in report:
-            break
-    assert expected in report
+    assert f"'zzqx blorptang' [{lang}]" in _reported(page, live, f"'zzqx blorptang' [{lang}]")
     # A search that finds something hides the hint again; a word of it that no page has
     # is not listed as missing under every result, but reported.
     assert search.search(page, "B2 zzqxwv")
     expect(hint).to_be_hidden()
     expect(page.locator(".md-search-result__terms")).to_have_count(0)
-    expected = f"'zzqxwv' [{lang}]"
-    for _ in range(40):  # bounded: about 10 s
+    assert f"'zzqxwv' [{lang}]" in _reported(page, live, f"'zzqxwv' [{lang}]")
+    context.close()
+
+
+def _reported(page, live, expected: str) -> str:
+    """``flask help report`` once it lists ``expected``, or after about 10 s."""
+    report = ""
+    for _ in range(40):
         page.wait_for_timeout(250)
         report = live.app.test_cli_runner().invoke(args=["help", "report"]).output
         if expected in report:
             break
-    assert expected in report
-    context.close()
+    return report
