@@ -39,9 +39,11 @@ docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
 	$(BIN)/python -m whitenoise.compress -q site
 
-## Preview the guide with live reload at http://127.0.0.1:8000/help/ while editing docs/.
+## Preview the guide at http://127.0.0.1:8000/help/ while editing docs/: a saved page shows
+## in about a second (only it, and a French page's translations, are rendered again), and
+## the browser reloads by itself (scripts/preview.py; docs/CONTRIBUTING.md, "Preview").
 docs-serve: $(STAMP)
-	$(BIN)/mkdocs serve
+	$(BIN)/python scripts/preview.py
 
 ## Which translated pages are up to date, outdated (which sections) or missing; exit 1 if missing.
 translation-status: $(STAMP)

@@ -1,0 +1,249 @@
+"""The guide held in memory for the preview (``scripts/preview.py``): built once, then page by page.
+
+``mkdocs serve`` rebuilds every page of every language on each save: at 200 pages per
+language that is half a minute here (mkdocs-static-i18n #57, mkdocs-material #7903; the
+plugin's ``--dirty`` support, #249, is still open, and a dirty build renders the other
+pages' navigation without their titles). Instead, :class:`PreviewSite` runs MkDocs' own
+build once (``mkdocs.commands.build.build``, every hook and plugin as in ``make docs``) and
+keeps what it gave each page to render it — the page, the language's files, navigation and
+templates, and a copy of the configuration as the i18n plugin had set it for that language.
+Rendering a page again calls the same two MkDocs functions the build calls for it
+(``_populate_page``: Markdown to HTML; ``_build_page``: the theme's template) with those.
+So a page rendered again is the page ``make docs`` writes for the same sources (with the
+preview's address as ``site_url``); ``tests/test_preview.py`` compares them byte for byte.
+(Running the plugin's ``on_config`` again to switch languages does not work: its reset
+keeps the last language's theme settings as the "original" ones.)
+
+At the start, the build templates no page (half of its time): each page is written when a
+browser asks for it, or by :meth:`PreviewSite.render_next` in the background. What the
+start leaves out (the search index, the sitemaps beside each page) is ``scripts/preview.py``'s.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import sys
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
+
+import translation_status  # noqa: E402  (the guide's own hook: which headings carry ids)
+
+log = logging.getLogger("mkdocs.preview")
+#: Configuration entries that are not per-language values (plugin and hook objects).
+NOT_COPIED = {"plugins", "hooks"}
+
+
+# -- the reach into mkdocs-static-i18n (1.3.1, pinned): only these three functions -----------
+
+
+def current_language(config) -> str:
+    """The language the i18n plugin is configuring or building now."""
+    return config.plugins["i18n"].current_language
+
+
+def set_current_language(config, lang: str) -> None:
+    """Tell the i18n plugin (and the hooks, which ask it) which language is being rendered."""
+    config.plugins["i18n"].current_language = lang
+
+
+def languages(config) -> tuple[str, list[str]]:
+    """The default language and every language built."""
+    i18n = config.plugins["i18n"]
+    return i18n.default_language, list(i18n.build_languages)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rendering:
+    """What the build gave one page of one language: ``_build_page``'s arguments."""
+
+    lang: str
+    page: object  # mkdocs.structure.pages.Page
+    files: object  # the language's Files (links are resolved against them)
+    doc_files: list
+    nav: object
+    env: object
+    excluded: bool
+    topic_ids: frozenset[str]
+
+
+def heading_ids(markdown: str) -> frozenset[str]:
+    """The explicit heading ids (``{ #id }``) of a page: the help topics among them."""
+    headings = (match.group(2) for match in translation_status.HEADING.finditer(markdown))
+    return frozenset(m.group(1) for m in map(translation_status.HEADING_ID.search, headings) if m)
+
+
+def snapshot(config) -> dict:
+    """A copy of every configuration value (the pages' templates may change some)."""
+    return {key: copy.deepcopy(value) for key, value in config.items() if key not in NOT_COPIED}
+
+
+class PreviewSite:
+    """The guide built into ``site_dir``, every page renderable again on its own."""
+
+    def __init__(self, config_file: str, site_dir: str, dev_addr: str | None = None):
+        self.config_file, self.site_dir, self.dev_addr = config_file, site_dir, dev_addr
+        #: Where the site is served (``/help/``, from ``site_url``), and its address.
+        self.mount_path, self.site_url = "/", None
+        self.config = None
+        self.pages: dict[tuple[str, str], Rendering] = {}
+        #: Pages not written yet (the start defers them), in the order the build met them.
+        self.pending: dict[tuple[str, str], None] = {}
+        self._current = None
+        self._dest: dict[str, tuple[str, str]] = {}
+        self._settings: dict[str, dict] = {}
+        self._lock = threading.Lock()
+        self._urgent = 0
+        self._turns = threading.Condition()
+
+    # -- the whole build -------------------------------------------------------------------
+
+    def build(self) -> None:
+        """MkDocs' whole build, every page deferred: read and converted, not yet templated."""
+        options = {"dev_addr": self.dev_addr} if self.dev_addr else {}
+        config = load_config(config_file=self.config_file, site_dir=self.site_dir, **options)
+        # As mkdocs serve: the site's links (canonical, hreflang) name the preview.
+        host, port = config.dev_addr
+        self.mount_path = "/" + urlsplit(config.site_url or "/").path.strip("/") + "/"
+        self.mount_path = self.mount_path.replace("//", "/")
+        config.site_url = self.site_url = f"http://{host}:{port}{self.mount_path}"
+        if self.config is None:  # plugins with on_startup are kept for the next loads
+            config.plugins.on_startup(command="serve", dirty=False)
+        pages: dict[tuple[str, str], Rendering] = {}
+        settings: dict[str, dict] = {}
+        real_populate, real_build_page = mkdocs_build._populate_page, mkdocs_build._build_page
+
+        def populate(page, config, files, dirty=False):
+            real_populate(page, config, files, dirty)
+            key = (current_language(config), page.file.src_uri)
+            ids = heading_ids(page.markdown or "")
+            pages[key] = Rendering(key[0], page, files, [], None, None, False, ids)
+
+        def defer(page, config, doc_files, nav, env, dirty=False, excluded=False):
+            lang = current_language(config)
+            if lang not in settings:  # the configuration as the i18n plugin set it for lang
+                settings[lang] = snapshot(config)
+            rendering = pages[lang, page.file.src_uri]
+            rendering.doc_files, rendering.nav, rendering.env = doc_files, nav, env
+            rendering.excluded = excluded
+
+        with self._turn(urgent=True):
+            mkdocs_build._populate_page, mkdocs_build._build_page = populate, defer
+            try:
+                mkdocs_build.build(config)
+            finally:
+                mkdocs_build._populate_page = real_populate
+                mkdocs_build._build_page = real_build_page
+            self.config, self._current, self.pages = config, None, pages
+            self._settings = settings
+            self.pending = dict.fromkeys(pages)
+            self._dest = {r.page.file.abs_dest_path: key for key, r in pages.items()}
+
+    # -- one page --------------------------------------------------------------------------
+
+    def _render(self, key, read: bool) -> None:
+        """Template one page (``read``: from its source again first). The caller has the turn."""
+        rendering = self.pages[key]
+        if self._current != rendering.lang:
+            set_current_language(self.config, rendering.lang)
+            for key_name, value in snapshot(self._settings[rendering.lang]).items():
+                self.config[key_name] = value
+            self._current = rendering.lang
+        if read:
+            mkdocs_build._populate_page(rendering.page, self.config, rendering.files)
+        mkdocs_build._build_page(
+            rendering.page,
+            self.config,
+            rendering.doc_files,
+            rendering.nav,
+            rendering.env,
+            excluded=rendering.excluded,
+        )
+        self.pending.pop(key, None)
+
+    def render_dest(self, path: str) -> bool:
+        """Write the pending page whose output is ``path`` now (a browser asks for it)."""
+        key = self._dest.get(path)
+        if key not in self.pending:
+            return False
+        with self._turn(urgent=True):
+            if key in self.pending:
+                self._render(key, read=False)
+        return True
+
+    def render_next(self) -> bool:
+        """Write one pending page, after any urgent work (background); False when none is left."""
+        with self._turn(urgent=False):
+            if not self.pending:
+                return False
+            key = next(iter(self.pending))
+            try:
+                self._render(key, read=False)
+            except Exception:
+                self.pending.pop(key, None)  # logged by MkDocs; not tried again in a loop
+                raise
+            return True
+
+    def refresh(self, src_uris: set[str]) -> list[str] | None:
+        """Render again the saved pages, and each saved default-language page's translations.
+
+        A translation's notice (*outdated*) depends on its French page. Returns the pages
+        written, or None when only a whole build is right: a file MkDocs does not know
+        yet, or a change of a page's heading ids (help topics are checked across pages).
+        """
+        default, built = languages(self.config)
+        keys = []
+        for src in sorted(src_uris):
+            found = [key for key in self.pages if key[1] == src]
+            if not found:
+                return None
+            keys += found
+            lang = found[0][0]
+            if lang == default:
+                name = src.removesuffix(f".{default}.md")
+                keys += [(lg, f"{name}.{lg}.md") for lg in built if lg != default]
+        keys = [key for key in dict.fromkeys(keys) if key in self.pages]
+        with self._turn(urgent=True):
+            for key in keys:
+                rendering = self.pages[key]
+                title, before = rendering.page.title, rendering.topic_ids
+                self._render(key, read=True)
+                rendering.topic_ids = heading_ids(rendering.page.markdown or "")
+                if rendering.topic_ids != before:
+                    return None
+                rendering.page.validate_anchor_links(
+                    files=rendering.files, log_level=self.config.validation.links.anchors
+                )
+                if rendering.page.title != title:  # the other pages' navigation names it
+                    self.pending.update(dict.fromkeys(k for k in self.pages if k[0] == key[0]))
+                    self.pending.pop(key, None)
+        return [f"{lang}:{src}" for lang, src in keys]
+
+    @contextmanager
+    def _turn(self, urgent: bool):
+        """One renderer at a time (the configuration is one object); urgent work goes first."""
+        with self._turns:
+            if urgent:
+                self._urgent += 1
+            else:
+                self._turns.wait_for(lambda: self._urgent == 0)
+        try:
+            with self._lock:
+                yield
+        finally:
+            if urgent:
+                with self._turns:
+                    self._urgent -= 1
+                    self._turns.notify_all()
