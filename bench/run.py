@@ -1,6 +1,6 @@
 """The benchmarks: each scenario of ``SCENARIOS`` measured side by side with its peer.
 
-``bench/run.py [login guide signin signup purge memory]`` (all by default; `make bench`)
+``bench/run.py [login guide signin signup purge memory docs]`` (all by default; `make bench`)
 adds its figures to ``bench/results/<commit>.json``, then rewrites the table of
 ``bench/README.md`` from those files (``--table``: only that). Loopback only; every wrk
 run, subprocess and loop is bounded. Knobs: BENCH_ROUNDS (3), BENCH_SECONDS (8 per wrk
@@ -12,6 +12,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -344,6 +345,32 @@ def memory() -> dict:
     return dict(value=None, figure="MB per worker", ours=ours, base=base)
 
 
+def docs_build(pages: int = 200) -> dict:
+    """``make docs``' build (``mkdocs build --strict``), the guide grown to ``pages`` per language.
+
+    The guide is ``bench/big_guide.py``'s copy (the real pages, numbered, in a 200-entry
+    navigation); wall time and the build's CPU time, ``ROUNDS`` builds one after the other.
+    """
+    import big_guide  # bench/big_guide.py, beside this file
+
+    walls, cpus, env = [], [], dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    with tempfile.TemporaryDirectory(prefix="bench-docs-") as work:
+        guide = big_guide.make_copy(Path(work) / "guide", pages)
+        count = pages * len(big_guide.languages_of((guide / "mkdocs.yml").read_text("utf-8")))
+        for index in range(ROUNDS):
+            build = [BIN / "mkdocs", "build", "--strict", "-d", Path(work) / f"site{index}"]
+            before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+            subprocess.run(build, cwd=guide, env=env, check=True, capture_output=True, timeout=900)
+            walls.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            print(f"  round {index + 1}: {walls[-1]:.1f} s, CPU {cpus[-1]:.1f} s", flush=True)
+    each = statistics.median(cpus) * 1000 / count
+    figure = f"{spread(walls, ' s')}; CPU {spread(cpus, ' s')}: {each:.0f} ms per page and language"
+    ours = f"{count} pages ({pages} × {count // pages} languages)"
+    return dict(value=statistics.median(walls), figure=figure, ours=ours, base="–")
+
+
 Scenario = namedtuple("Scenario", "key name request baseline settings goal measure met")
 
 
@@ -379,7 +406,14 @@ SCENARIOS = [
         "2 s after 5 s of sign-ins", "Flask-Security-Too's workers, same load", SERVED,
         "report", memory, None,
     ),
+    Scenario(
+        "docs", "Docs build, 200 pages × 3 languages", "`mkdocs build --strict` (`make docs`) of "
+        "the guide grown by `bench/big_guide.py`", "–", f"one build at a time, {ROUNDS} builds",
+        "report", docs_build, None,
+    ),
 ]  # fmt: skip
+#: Scenarios that need neither the app's servers nor its database (no `prepare()`).
+STANDALONE = {"docs"}
 
 
 def git(*args) -> str:
@@ -413,6 +447,7 @@ def prepare() -> None:
 
 def run(keys: list[str]) -> Path:
     """Measure the scenarios named by ``keys``; add them to this commit's results file."""
+    RESULTS.mkdir(exist_ok=True)
     dirty = git("status", "--porcelain", "--", "site_app", "bench/*.py") and "-dirty"
     path = RESULTS / f"{git('rev-parse', '--short', 'HEAD')}{dirty or ''}.json"
     data = json.loads(path.read_text()) if path.exists() else {"scenarios": {}}
@@ -459,7 +494,8 @@ def main(argv: list[str]) -> None:
     if argv[:1] != ["--table"]:
         keys = argv or [scenario.key for scenario in SCENARIOS]
         assert set(keys) <= {s.key for s in SCENARIOS}, f"scenarios: {[s.key for s in SCENARIOS]}"
-        prepare()
+        if set(keys) - STANDALONE:
+            prepare()
         print("wrote", run(keys), flush=True)
     table()
 
