@@ -50,6 +50,8 @@ POLLING_INTERVAL = 0.2
 #: The theme's bundles carry their content's hash in their name: browsers may keep them,
 #: so a reload fetches the page and the editable files only.
 HASHED_ASSET = re.compile(r"/assets/.+\.[0-9a-f]{8}\.min\.(?:css|js)$")
+#: Files MkDocs never reads (hidden ones) and editors' temporary copies (``x~``, ``#x#``).
+IGNORED = re.compile(r"(^|/)\.|~$|(^|/)#[^/]*#$")
 #: Background work waits until the editor's browser has been quiet this long (seconds).
 QUIET = 1.0
 
@@ -64,9 +66,12 @@ class Sources:
     def _scan(self) -> dict[str, tuple[int, int]]:
         seen = {}
         for root in self.roots:
-            paths = [root] if os.path.isfile(root) else (
-                os.path.join(folder, name) for folder, _, names in os.walk(root) for name in names
-            )  # fmt: skip
+            paths = [root] if os.path.isfile(root) else [
+                path
+                for folder, _, names in os.walk(root)
+                for path in (os.path.join(folder, name) for name in names)
+                if not IGNORED.search(os.path.relpath(path, root).replace(os.sep, "/"))
+            ]  # fmt: skip
             for path in paths:
                 try:
                     stat = os.stat(path)
@@ -180,6 +185,8 @@ class Preview:
         docs = self.site.config.docs_dir + os.sep
         pages = {p[len(docs) :].replace(os.sep, "/") for p in modified if p.startswith(docs)}
         written = None
+        if not modified and not added_or_removed:
+            return  # an ignored file (an editor's temporary copy)
         if pages and not added_or_removed and len(pages) == len(modified):
             written = self.site.refresh(pages)
         self.active = time.monotonic()
