@@ -8,7 +8,9 @@ For each variant, a fresh copy of the guide grown to ``--pages`` pages per langu
 * **French edit**: from the saved file (a sentence appended to ``article-N.fr.md``) to the
   open French page showing it, and to its open English translation showing the
   *outdated* notice (``data-translation-status="outdated"``);
-* **English edit**: from the saved ``article-M.en.md`` to the open English page showing it.
+* **English edit**: from the saved ``article-M.en.md`` to the open English page showing it;
+* **search**: from the start to the French search index holding every page (``mkdocs
+  serve`` writes it with the pages; ``scripts/preview.py`` in the background).
 
     .venv/bin/python bench/preview.py [--pages 200] [--rounds 3] [--only before|after]
 
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +67,20 @@ def open_when_served(page, url: str, deadline: float) -> None:
         time.sleep(0.2)
 
 
+def search_ready(base: str, pages: int, deadline: float) -> float:
+    """The instant the French search index holds an entry for each of the ``pages``."""
+    while time.perf_counter() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}search/search_index.json", timeout=30) as answer:
+                docs = json.load(answer)["docs"]
+            if len({doc["location"].partition("#")[0] for doc in docs}) >= pages:
+                return time.perf_counter()
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(5)  # the preview's background work waits for its browsers to be quiet
+    raise TimeoutError("the search index was not ready in time")
+
+
 def save(path: Path, mark: str) -> float:
     """Append a sentence to a page as an editor's save would; the instant it is written."""
     with path.open("a", encoding="utf-8") as page:
@@ -85,6 +102,7 @@ def measure(variant: str, pages: int, rounds: int, timeout: float, browser) -> d
     started = time.perf_counter()
     server = subprocess.Popen(command, cwd=guide, env=env, stdout=log, stderr=subprocess.STDOUT)
     result = {"command": " ".join(Path(c).name for c in command[:2]), "french": [], "english": []}
+    result["load at the start"] = round(os.getloadavg()[0], 1)
     try:
         open_when_served(french, f"{base}article-100/", started + timeout)
         result["start"] = time.perf_counter() - started
@@ -112,6 +130,8 @@ def measure(variant: str, pages: int, rounds: int, timeout: float, browser) -> d
             english.get_by_text(mark).wait_for()
             result["english"].append({"shown": time.perf_counter() - saved})
             print(f"  {variant}: English edit shown {result['english'][-1]['shown']:.2f} s")
+        result["search ready"] = search_ready(base, pages, started + timeout) - started
+        print(f"  {variant}: search index ready after {result['search ready']:.0f} s", flush=True)
     finally:
         server.terminate()
         try:
@@ -132,6 +152,8 @@ def summary(result: dict) -> dict:
         "French edit shown": figure([r["shown"] for r in result["french"]]),
         "translations flagged outdated": figure([r["outdated_flag"] for r in result["french"]]),
         "English edit shown": figure([r["shown"] for r in result["english"]]),
+        "search index ready": f"{result['search ready']:.0f} s",
+        "load at the start": result["load at the start"],
     }
 
 
@@ -140,7 +162,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=200, help="pages per language")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", choices=sorted(COMMANDS))
-    parser.add_argument("--timeout", type=float, default=300, help="seconds, every wait")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds, every wait")
     args = parser.parse_args()
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -98,6 +98,7 @@ class Preview:
         #: When a browser last asked for something, or a save was last rendered.
         self.active = time.monotonic()
         self.search_wanted, self.search_lock, self.prefixes = False, threading.Lock(), {}
+        self.stopping = threading.Event()
 
     def build(self) -> None:
         """The whole build; then the sitemaps beside each page and the search index."""
@@ -162,7 +163,7 @@ class Preview:
         One thing at a time, and only while the editor's browser is quiet: on two cores,
         a save and its reload go first.
         """
-        while True:
+        while not self.stopping.is_set():
             try:
                 if time.monotonic() - self.active < QUIET:
                     pass
@@ -176,7 +177,7 @@ class Preview:
                             self._collect_search_index()
             except Exception:  # a page that fails is logged; the preview goes on
                 log.exception("Background work failed")
-            time.sleep(0.2)
+            self.stopping.wait(0.2)
 
     def rebuild(self, sources: Sources) -> None:
         """Called by the server once saves have settled: the saved pages, or everything."""
@@ -241,15 +242,19 @@ class Preview:
         for item in roots:
             server.watch(item)
         server = config.plugins.on_serve(server, config=config, builder=server.builder) or server
-        threading.Thread(target=self.background, daemon=True).start()
+        worker = threading.Thread(target=self.background, daemon=True)
+        worker.start()
         log.info(f"Preview ready in {time.perf_counter() - started:.1f} s")
         try:
             server.serve()
         except KeyboardInterrupt:
             log.info("Shutting down...")
         finally:
+            self.stopping.set()
             server.shutdown()
-            self._stop_search_build()
+            worker.join(timeout=30)
+            with self.search_lock:
+                self._stop_search_build()
             config.plugins.on_shutdown()
             shutil.rmtree(self.dir, ignore_errors=True)
 
