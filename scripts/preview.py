@@ -99,6 +99,7 @@ class Preview:
         self.active = time.monotonic()
         self.search_wanted, self.search_lock, self.prefixes = False, threading.Lock(), {}
         self.stopping = threading.Event()
+        self.broken = False
 
     def build(self) -> None:
         """The whole build; then the sitemaps beside each page and the search index."""
@@ -115,7 +116,7 @@ class Preview:
             urls[lang].append(rendering.page.url)
         site_files.write_sitemaps(site, sitemaps, urls, default)
         log.info(
-            f"Preview built in {time.perf_counter() - started:.1f} s: {len(self.site.pending)} "
+            f"Preview built in {time.perf_counter() - started:.1f} s: {len(self.site.pages)} "
             "pages, each written when opened or in the background"
         )
         with self.search_lock:
@@ -186,14 +187,16 @@ class Preview:
         docs = self.site.config.docs_dir + os.sep
         pages = {p[len(docs) :].replace(os.sep, "/") for p in modified if p.startswith(docs)}
         written = None
-        if not modified and not added_or_removed:
+        if not modified and not added_or_removed and not self.broken:
             return  # an ignored file (an editor's temporary copy)
-        if pages and not added_or_removed and len(pages) == len(modified):
+        if pages and not added_or_removed and len(pages) == len(modified) and not self.broken:
             written = self.site.refresh(pages)
         self.active = time.monotonic()
         if written is None:
             log.info("Rebuilding the whole guide")
+            self.broken = True  # until a whole build succeeds: the site may be half written
             self.build()
+            self.broken = False
         else:
             log.info(f"Rendered {', '.join(written)} in {time.perf_counter() - started:.2f} s")
 
@@ -274,6 +277,8 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     signal.signal(signal.SIGTERM, _stop)  # `kill` cleans up like Ctrl-C
     logging.basicConfig(level=logging.INFO, format="%(levelname)-8s -  %(message)s")
+    # The i18n plugin logs every setting of every language at each whole build.
+    logging.getLogger("mkdocs.plugins.mkdocs_static_i18n").setLevel(logging.WARNING)
     Preview(args.config_file, args.dev_addr, search=not args.no_search).serve()
 
 
