@@ -141,5 +141,6 @@ def test_preview_answers_under_help_with_its_404_page(guide):
     copy, base = guide
     with pytest.raises(urllib.error.HTTPError) as error:
         get(base + "no-such-page/")
-    assert error.value.code == 404
-    assert "Page introuvable" in error.value.read().decode("utf-8")
+    with error.value as answer:
+        assert answer.code == 404
+        assert "Page introuvable" in answer.read().decode("utf-8")
