@@ -192,6 +192,8 @@ class Preview:
         if pages and not added_or_removed and len(pages) == len(modified) and not self.broken:
             written = self.site.refresh(pages)
         self.active = time.monotonic()
+        if any(path.endswith(".py") for path in modified):
+            log.warning("A hook's code changed: restart the preview to run it (Ctrl-C)")
         if written is None:
             log.info("Rebuilding the whole guide")
             self.broken = True  # until a whole build succeeds: the site may be half written
