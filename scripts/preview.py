@@ -7,8 +7,9 @@ the guide is built once (``scripts/preview_site.py``) and a save renders again o
 page — and, for a French page, its translations, so their *outdated* notice appears at
 once. Browsers reload by themselves (MkDocs' own live-reload server, as ``mkdocs serve``).
 
-* **Start**: the build reads and converts every page but templates none; a page is written
-  when a browser asks for it, the others in the background (a few seconds).
+* **Start**: the build converts the French pages only and templates none; a page is
+  written when a browser asks for it, the rest is done in the background (the other
+  languages' pages first, then every page not opened yet, then the search index).
 * **What lags** (``make docs`` is the reference): the search index is the guide as it was
   at the start (a full ``mkdocs build`` in the background, at low priority, writes it
   about a minute later); when a saved page's title changes, the other pages of its

@@ -14,9 +14,11 @@ preview's address as ``site_url``); ``tests/test_preview.py`` compares them byte
 (Running the plugin's ``on_config`` again to switch languages does not work: its reset
 keeps the last language's theme settings as the "original" ones.)
 
-At the start, the build templates no page (half of its time): each page is written when a
-browser asks for it, or by :meth:`PreviewSite.render_next` in the background. What the
-start leaves out (the search index, the sitemaps beside each page) is ``scripts/preview.py``'s.
+At the start, the build templates no page (half of its time) and converts only the default
+language's pages (two thirds of the rest): a page is written when a browser asks for it,
+its language's pages converted first (the navigation names them by their titles), and
+:meth:`PreviewSite.render_next` does the rest in the background. What the start leaves
+out (the search index, the sitemaps beside each page) is ``scripts/preview.py``'s.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from mkdocs.config import load_config
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 
-import translation_status  # noqa: E402  (the guide's own hook: which headings carry ids)
+import site_files  # noqa: E402  (the guide's hook modules: per-language files,
+import translation_status  # noqa: E402  which headings carry ids)
 
 log = logging.getLogger("mkdocs.preview")
 #: Configuration entries that are not per-language values (plugin and hook objects).
@@ -77,6 +80,8 @@ class Rendering:
     env: object
     excluded: bool
     topic_ids: frozenset[str]
+    #: Converted from its Markdown (``_populate_page``); the default language's at the start.
+    read: bool
 
 
 def heading_ids(markdown: str) -> frozenset[str]:
@@ -101,6 +106,8 @@ class PreviewSite:
         self.pages: dict[tuple[str, str], Rendering] = {}
         #: Pages not written yet (the start defers them), in the order the build met them.
         self.pending: dict[tuple[str, str], None] = {}
+        #: Pages of the other languages not converted yet (the start defers them too).
+        self.unread: dict[tuple[str, str], None] = {}
         self._current = None
         self._dest: dict[str, tuple[str, str]] = {}
         self._settings: dict[str, dict] = {}
@@ -111,7 +118,13 @@ class PreviewSite:
     # -- the whole build -------------------------------------------------------------------
 
     def build(self) -> None:
-        """MkDocs' whole build, every page deferred: read and converted, not yet templated."""
+        """MkDocs' whole build; no page templated, only the default language's converted.
+
+        A language's navigation names its pages by their titles, which come from
+        converting them: its pages are all converted before the first one is templated
+        (:meth:`_read_language`), and its 404 page, rendered during the build with that
+        navigation, is rendered again then (:meth:`_write_not_found`).
+        """
         options = {"dev_addr": self.dev_addr} if self.dev_addr else {}
         config = load_config(config_file=self.config_file, site_dir=self.site_dir, **options)
         # As mkdocs serve: the site's links (canonical, hreflang) name the preview.
@@ -121,15 +134,21 @@ class PreviewSite:
         config.site_url = self.site_url = f"http://{host}:{port}{self.mount_path}"
         if self.config is None:  # plugins with on_startup are kept for the next loads
             config.plugins.on_startup(command="serve", dirty=False)
+        default = languages(config)[0]
         pages: dict[tuple[str, str], Rendering] = {}
         settings: dict[str, dict] = {}
         real_populate, real_build_page = mkdocs_build._populate_page, mkdocs_build._build_page
 
         def populate(page, config, files, dirty=False):
-            real_populate(page, config, files, dirty)
-            key = (current_language(config), page.file.src_uri)
-            ids = heading_ids(page.markdown or "")
-            pages[key] = Rendering(key[0], page, files, [], None, None, False, ids)
+            lang = current_language(config)
+            if lang == default:
+                real_populate(page, config, files, dirty)
+            if lang == default:
+                ids = heading_ids(page.markdown or "")
+            else:  # the same text as page.markdown will be: without its front matter
+                ids = heading_ids(translation_status.FRONT_MATTER.sub("", page.file.content_string))
+            rendering = Rendering(lang, page, files, [], None, None, False, ids, lang == default)
+            pages[lang, page.file.src_uri] = rendering
 
         def defer(page, config, doc_files, nav, env, dirty=False, excluded=False):
             lang = current_language(config)
@@ -149,18 +168,52 @@ class PreviewSite:
             self.config, self._current, self.pages = config, None, pages
             self._settings = settings
             self.pending = dict.fromkeys(pages)
+            self.unread = dict.fromkeys(key for key, r in pages.items() if not r.read)
             self._dest = {r.page.file.abs_dest_path: key for key, r in pages.items()}
 
     # -- one page --------------------------------------------------------------------------
 
+    def _use(self, lang: str) -> None:
+        """Give the configuration the values the build rendered ``lang`` with."""
+        if self._current != lang:
+            set_current_language(self.config, lang)
+            for name, value in snapshot(self._settings[lang]).items():
+                self.config[name] = value
+            self._current = lang
+
+    def _read(self, key) -> None:
+        """Convert one page from its Markdown (the caller has the turn)."""
+        rendering = self.pages[key]
+        self._use(rendering.lang)
+        mkdocs_build._populate_page(rendering.page, self.config, rendering.files)
+        rendering.read = True
+        if self.unread.pop(key, False) is None and not any(
+            k[0] == rendering.lang for k in self.unread
+        ):
+            self._write_not_found(rendering.lang)
+
+    def _read_language(self, lang: str) -> None:
+        for key in [key for key in self.unread if key[0] == lang]:
+            self._read(key)
+
+    def _write_not_found(self, lang: str) -> None:
+        """Render ``lang``'s 404 page again, now that its navigation has its titles."""
+        if "404.html" not in self.config.theme.static_templates:
+            return
+        rendering = next(r for r in self.pages.values() if r.lang == lang)
+        template = rendering.env.get_template("404.html")
+        html = mkdocs_build._build_template(
+            "404.html", template, rendering.files, self.config, rendering.nav
+        )
+        default = languages(self.config)[0]
+        html = site_files.rebase_config_script(html, lang, default)  # as help_center.py
+        site_files.write_per_language(Path(self.site_dir), "404.html", {lang: html}, default)
+
     def _render(self, key, read: bool) -> None:
         """Template one page (``read``: from its source again first). The caller has the turn."""
         rendering = self.pages[key]
-        if self._current != rendering.lang:
-            set_current_language(self.config, rendering.lang)
-            for key_name, value in snapshot(self._settings[rendering.lang]).items():
-                self.config[key_name] = value
-            self._current = rendering.lang
+        self._read_language(rendering.lang)
+        self._use(rendering.lang)
         if read:
             mkdocs_build._populate_page(rendering.page, self.config, rendering.files)
         mkdocs_build._build_page(
@@ -184,15 +237,23 @@ class PreviewSite:
         return True
 
     def render_next(self) -> bool:
-        """Write one pending page, after any urgent work (background); False when none is left."""
+        """Convert or write one page, after any urgent work (background); False when done.
+
+        Converting comes first: a French page's translations are rendered again when it is
+        saved, and their language must be converted for that.
+        """
         with self._turn(urgent=False):
-            if not self.pending:
+            queue = self.unread or self.pending
+            if not queue:
                 return False
-            key = next(iter(self.pending))
+            key = next(iter(queue))
             try:
-                self._render(key, read=False)
+                if queue is self.unread:
+                    self._read(key)
+                else:
+                    self._render(key, read=False)
             except Exception:
-                self.pending.pop(key, None)  # logged by MkDocs; not tried again in a loop
+                queue.pop(key, None)  # logged by MkDocs; not tried again in a loop
                 raise
             return True
 
@@ -218,6 +279,7 @@ class PreviewSite:
         with self._turn(urgent=True):
             for key in keys:
                 rendering = self.pages[key]
+                self._read_language(rendering.lang)
                 title, before = rendering.page.title, rendering.topic_ids
                 self._render(key, read=True)
                 rendering.topic_ids = heading_ids(rendering.page.markdown or "")

@@ -8,7 +8,6 @@ Its speed is measured by ``bench/preview.py``, not here.
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -18,6 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, free_port
+
+sys.path.insert(0, str(ROOT / "bench"))
+import big_guide  # noqa: E402  (the guide grown by generated pages)
 
 LANGUAGES = ("fr", "en", "ar")
 #: What the preview's server adds to each page it serves (MkDocs' live-reload client).
@@ -42,11 +44,12 @@ def page_url(base: str, lang: str, page: str) -> str:
 
 @pytest.fixture(scope="module")
 def guide(tmp_path_factory):
-    """A copy of the guide's sources, and the preview serving it on a free port."""
-    copy = tmp_path_factory.mktemp("guide")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, copy / name)
-    shutil.copy(ROOT / "mkdocs.yml", copy / "mkdocs.yml")
+    """A copy of the guide, and the preview serving it on a free port.
+
+    Two pages are added (``bench/big_guide.py``), listed in the navigation without a
+    title, as editors may: their menu entries name them by the titles of their text.
+    """
+    copy = big_guide.make_copy(tmp_path_factory.mktemp("guide"), pages=6)
     port = free_port()
     log = (copy / "preview.log").open("wb")
     command = [sys.executable, str(ROOT / "scripts" / "preview.py"), "--no-search"]
@@ -121,7 +124,7 @@ def test_french_edit_shows_and_marks_its_translations_outdated(guide):
         assert LIVERELOAD.sub("", served[lang]) == built_page(site, lang, "account"), lang
 
 
-def test_translation_edit_and_pages_not_opened_yet_match_the_full_build(guide):
+def test_translation_edit_and_every_other_page_match_the_full_build(guide):
     copy, base = guide
     sentence = "A sentence added while previewing."
     save_and_wait(guide, "troubleshooting.en.md", sentence, page_url(base, "en", ""))
@@ -130,11 +133,17 @@ def test_translation_edit_and_pages_not_opened_yet_match_the_full_build(guide):
     english = get(page_url(base, "en", "troubleshooting"))
     assert sentence in english
     assert LIVERELOAD.sub("", english) == built_page(site, "en", "troubleshooting")
-    # Pages never saved: rendered once, when first asked for or in the background.
+    # Pages never saved: converted and written once, when first asked for or in the
+    # background; each language's 404 page is rendered again once its pages are converted.
+    pages = sorted(path.name.removesuffix(".fr.md") for path in (copy / "docs").glob("*.fr.md"))
     for lang in LANGUAGES:
-        for page in ("", "create-account"):
+        for page in pages:
+            page = "" if page == "index" else page
             served = LIVERELOAD.sub("", get(page_url(base, lang, page)))
             assert served == built_page(site, lang, page), (lang, page)
+        folder = "" if lang == "fr" else f"{lang}/"
+        served = LIVERELOAD.sub("", get(f"{base}{folder}404.html"))
+        assert served == (site / folder / "404.html").read_text(encoding="utf-8"), lang
 
 
 def test_preview_answers_under_help_with_its_404_page(guide):

@@ -46,9 +46,6 @@ log = get_plugin_logger("help_center")
 
 #: A heading carrying an explicit id in an attribute list: ``## Title { #id }``.
 HEADING_ID = re.compile(r"^#{1,6}\s.*\{[^}\n]*?#([A-Za-z0-9_-]+)[^}\n]*\}\s*$", re.MULTILINE)
-CONFIG_SCRIPT = re.compile(
-    r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S
-)
 APP_LINK_SCHEME = "help-app:"
 
 
@@ -84,30 +81,6 @@ def _page_name(src_uri: str, languages) -> str:
     for lang in languages:
         name = name.removesuffix(f".{lang}")
     return name
-
-
-def _rebase_config_script(html: str, lang: str, default: str) -> str:
-    """Point Material's JS (``__config.base``) at the language root; start its search worker
-    through the guide's.
-
-    The search worker loads ``<base>/search/search_index.json`` and resolves
-    result locations against the same base, so English pages must use ``en/``.
-    """
-    prefix = site_files.language_prefix(lang, default)
-    own_search = not os.environ.get("HELP_SEARCH_PLAIN")
-    if not prefix and not own_search:
-        return html
-
-    def rebase(match: re.Match) -> str:
-        data = json.loads(match.group(2))
-        if prefix:
-            base = data["base"].rstrip("/")
-            data["base"] = f"{base}/{prefix}" if base else prefix
-        if own_search:  # Material's worker behind the guide's (help_search.worker_address)
-            data["search"] = help_search.worker_address(data["search"])
-        return match.group(1) + json.dumps(data, ensure_ascii=False) + match.group(3)
-
-    return CONFIG_SCRIPT.sub(rebase, html, count=1)
 
 
 # -- events -----------------------------------------------------------------------
@@ -250,10 +223,10 @@ def _site_path(config) -> str:
 
 
 def on_post_page(output, page, config, **kwargs):
-    """English pages search the English index (see ``_rebase_config_script``)."""
+    """English pages search the English index (see ``site_files.rebase_config_script``)."""
     i18n = _i18n(config)
     _state.pages.setdefault(i18n.current_language, []).append(page.url)
-    return _rebase_config_script(output, i18n.current_language, i18n.default_language)
+    return site_files.rebase_config_script(output, i18n.current_language, i18n.default_language)
 
 
 def on_template_context(context, template_name, config, **kwargs):
@@ -267,9 +240,9 @@ def on_template_context(context, template_name, config, **kwargs):
 def on_post_template(output, template_name, config, **kwargs):
     """Keep each language's 404 page and sitemap (the last language's would win)."""
     i18n = _i18n(config)
-    lang = i18n.current_language
+    lang, default = i18n.current_language, i18n.default_language
     if template_name == "404.html":
-        _state.not_found_pages[lang] = _rebase_config_script(output, lang, i18n.default_language)
+        _state.not_found_pages[lang] = site_files.rebase_config_script(output, lang, default)
     elif template_name == "sitemap.xml":
         _state.sitemaps[lang] = output
     return output

@@ -9,12 +9,44 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import re
 from pathlib import Path
+
+CONFIG_SCRIPT = re.compile(
+    r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S
+)
 
 
 def language_prefix(lang: str, default: str) -> str:
     """``en/`` for English, nothing for the default language (French, at the root)."""
     return "" if lang == default else f"{lang}/"
+
+
+def rebase_config_script(html: str, lang: str, default: str) -> str:
+    """Point Material's JS (``__config.base``) at the language root; start its search worker
+    through the guide's.
+
+    The search worker loads ``<base>/search/search_index.json`` and resolves
+    result locations against the same base, so English pages must use ``en/``.
+    """
+    import help_search  # beside this file; imported late: it imports nothing of ours back
+
+    prefix = language_prefix(lang, default)
+    own_search = not os.environ.get("HELP_SEARCH_PLAIN")
+    if not prefix and not own_search:
+        return html
+
+    def rebase(match: re.Match) -> str:
+        data = json.loads(match.group(2))
+        if prefix:
+            base = data["base"].rstrip("/")
+            data["base"] = f"{base}/{prefix}" if base else prefix
+        if own_search:  # Material's worker behind the guide's (help_search.worker_address)
+            data["search"] = help_search.worker_address(data["search"])
+        return match.group(1) + json.dumps(data, ensure_ascii=False) + match.group(3)
+
+    return CONFIG_SCRIPT.sub(rebase, html, count=1)
 
 
 def write_per_language(site: Path, name: str, pages: dict[str, str], default: str) -> None:
