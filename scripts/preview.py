@@ -160,13 +160,16 @@ class Preview:
         log.info(f"Search index ready ({time.perf_counter() - started:.0f} s in the background)")
 
     def background(self) -> None:
-        """Write the pages nobody has opened yet, then build the search index.
+        """Convert the other languages' pages, write the pages nobody has opened yet, then
+        build the search index.
 
-        One thing at a time, and only while the editor's browser is quiet: on two cores,
-        a save and its reload go first.
+        One thing at a time, each after any urgent work; writing pages and the search index
+        only while the editor's browser is quiet: on two cores, a save and its reload go first.
         """
         while not self.stopping.is_set():
             try:
+                if self.site.read_next():  # at once: a French save needs its translations
+                    continue
                 if time.monotonic() - self.active < QUIET:
                     pass
                 elif self.site.render_next():

@@ -17,7 +17,8 @@ keeps the last language's theme settings as the "original" ones.)
 At the start, the build templates no page (half of its time) and converts only the default
 language's pages (two thirds of the rest): a page is written when a browser asks for it,
 its language's pages converted first (the navigation names them by their titles), and
-:meth:`PreviewSite.render_next` does the rest in the background. What the start leaves
+:meth:`PreviewSite.read_next` and :meth:`PreviewSite.render_next` do the rest in the
+background. What the start leaves
 out (the search index, the sitemaps beside each page) is ``scripts/preview.py``'s.
 """
 
@@ -236,22 +237,25 @@ class PreviewSite:
                 self._render(key, read=False)
         return True
 
-    def render_next(self) -> bool:
-        """Convert or write one page, after any urgent work (background); False when done.
+    def read_next(self) -> bool:
+        """Convert one page of another language, after any urgent work; False when done.
 
-        Converting comes first: a French page's translations are rendered again when it is
-        saved, and their language must be converted for that.
+        Done in the background right after the start: a saved French page's translations
+        are rendered again with it, and their language must be converted for that.
         """
+        return self._next(self.unread, lambda key: self._read(key))
+
+    def render_next(self) -> bool:
+        """Write one page nobody has opened yet, after any urgent work; False when done."""
+        return self._next(self.pending, lambda key: self._render(key, read=False))
+
+    def _next(self, queue: dict, work) -> bool:
         with self._turn(urgent=False):
-            queue = self.unread or self.pending
             if not queue:
                 return False
             key = next(iter(queue))
             try:
-                if queue is self.unread:
-                    self._read(key)
-                else:
-                    self._render(key, read=False)
+                work(key)
             except Exception:
                 queue.pop(key, None)  # logged by MkDocs; not tried again in a loop
                 raise
