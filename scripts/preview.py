@@ -95,6 +95,8 @@ class Preview:
     def __init__(self, config_file: str, dev_addr: str | None, search: bool):
         self.dir = tempfile.mkdtemp(prefix="help-preview-")
         self.site = PreviewSite(config_file, os.path.join(self.dir, "site"), dev_addr)
+        self.signals = os.path.join(self.dir, "signals")
+        os.mkdir(self.signals)
         self.config_file, self.search, self.search_build = config_file, search, None
         #: When a browser last asked for something, or a save was last rendered.
         self.active = time.monotonic()
@@ -169,6 +171,8 @@ class Preview:
         while not self.stopping.is_set():
             try:
                 if self.site.read_next():  # at once: a French save needs its translations
+                    if self.site.render_waiting():
+                        self._reload_browsers()
                     continue
                 if time.monotonic() - self.active < QUIET:
                     pass
@@ -183,6 +187,10 @@ class Preview:
             except Exception:  # a page that fails is logged; the preview goes on
                 log.exception("Background work failed")
             self.stopping.wait(0.2)
+
+    def _reload_browsers(self) -> None:
+        """Have the server reload the browsers (it watches this folder; nothing to build)."""
+        (Path(self.signals) / "reload").write_text(str(time.monotonic_ns()), encoding="utf-8")
 
     def rebuild(self, sources: Sources) -> None:
         """Called by the server once saves have settled: the saved pages, or everything."""
@@ -205,6 +213,9 @@ class Preview:
             self.broken = False
         else:
             log.info(f"Rendered {', '.join(written)} in {time.perf_counter() - started:.2f} s")
+            if self.site.waiting:
+                waiting = ", ".join(f"{lang}:{src}" for lang, src in self.site.waiting)
+                log.info(f"Then {waiting}, once their language is converted (just started)")
 
     def serve(self) -> None:
         started = time.perf_counter()
@@ -248,7 +259,7 @@ class Preview:
             return serve_request(environ, start_response)
 
         server.set_app(app)
-        for item in roots:
+        for item in [*roots, self.signals]:
             server.watch(item)
         server = config.plugins.on_serve(server, config=config, builder=server.builder) or server
         worker = threading.Thread(target=self.background, daemon=True)

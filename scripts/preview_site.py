@@ -109,6 +109,8 @@ class PreviewSite:
         self.pending: dict[tuple[str, str], None] = {}
         #: Pages of the other languages not converted yet (the start defers them too).
         self.unread: dict[tuple[str, str], None] = {}
+        #: Translations of saved French pages, written once their language is converted.
+        self.waiting: dict[tuple[str, str], None] = {}
         self._current = None
         self._dest: dict[str, tuple[str, str]] = {}
         self._settings: dict[str, dict] = {}
@@ -170,6 +172,7 @@ class PreviewSite:
             self._settings = settings
             self.pending = dict.fromkeys(pages)
             self.unread = dict.fromkeys(key for key, r in pages.items() if not r.read)
+            self.waiting = {}
             self._dest = {r.page.file.abs_dest_path: key for key, r in pages.items()}
 
     # -- one page --------------------------------------------------------------------------
@@ -264,23 +267,28 @@ class PreviewSite:
     def refresh(self, src_uris: set[str]) -> list[str] | None:
         """Render again the saved pages, and each saved default-language page's translations.
 
-        A translation's notice (*outdated*) depends on its French page. Returns the pages
-        written, or None when only a whole build is right: a file MkDocs does not know
-        yet, or a change of a page's heading ids (help topics are checked across pages).
+        A translation's notice (*outdated*) depends on its French page; a translation whose
+        language is not converted yet (just after the start) waits for it in ``waiting``
+        (:meth:`render_waiting`). Returns the pages written, or None when only a whole build
+        is right: a file MkDocs does not know yet, or a change of a page's heading ids (help
+        topics are checked across pages).
         """
         default, built = languages(self.config)
-        keys = []
+        saved, translations = [], []
         for src in sorted(src_uris):
             found = [key for key in self.pages if key[1] == src]
             if not found:
                 return None
-            keys += found
-            lang = found[0][0]
-            if lang == default:
+            saved += found
+            if found[0][0] == default:
                 name = src.removesuffix(f".{default}.md")
-                keys += [(lg, f"{name}.{lg}.md") for lg in built if lg != default]
-        keys = [key for key in dict.fromkeys(keys) if key in self.pages]
+                translations += [(lg, f"{name}.{lg}.md") for lg in built if lg != default]
+        unread = {key[0] for key in self.unread}
+        later = [k for k in translations if k in self.pages and k not in saved and k[0] in unread]
+        keys = [k for k in dict.fromkeys(saved + translations) if k in self.pages]
+        keys = [key for key in keys if key not in later]
         with self._turn(urgent=True):
+            self.waiting.update(dict.fromkeys(later))
             for key in keys:
                 rendering = self.pages[key]
                 self._read_language(rendering.lang)
@@ -296,6 +304,16 @@ class PreviewSite:
                     self.pending.update(dict.fromkeys(k for k in self.pages if k[0] == key[0]))
                     self.pending.pop(key, None)
         return [f"{lang}:{src}" for lang, src in keys]
+
+    def render_waiting(self) -> bool:
+        """Render the saved French pages' translations whose language is converted now."""
+        with self._turn(urgent=False):
+            unread = {key[0] for key in self.unread}
+            ready = [key for key in self.waiting if key[0] not in unread]
+            for key in ready:
+                del self.waiting[key]
+                self._render(key, read=True)
+            return bool(ready)
 
     @contextmanager
     def _turn(self, urgent: bool):

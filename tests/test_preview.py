@@ -153,3 +153,31 @@ def test_preview_answers_under_help_with_its_404_page(guide):
     with error.value as answer:
         assert answer.code == 404
         assert "Page introuvable" in answer.read().decode("utf-8")
+
+
+def test_translations_waiting_for_their_language_are_written_once_it_is_converted(tmp_path):
+    """Just after the start, a French save's translations follow when their language is read."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import preview_site
+
+    copy = big_guide.make_copy(tmp_path / "guide", pages=6)
+    site = preview_site.PreviewSite(str(copy / "mkdocs.yml"), str(tmp_path / "site"))
+    site.build()  # no background work runs here: English and Arabic are not converted yet
+    sentence = "Phrase ajoutée juste après le démarrage."
+    with (copy / "docs" / "account.fr.md").open("a", encoding="utf-8") as page:
+        page.write(f"\n{sentence}\n")
+
+    written = site.refresh({"account.fr.md"})
+
+    assert written == ["fr:account.fr.md"]
+    assert sorted(site.waiting) == [("ar", "account.ar.md"), ("en", "account.en.md")]
+    assert not site.render_waiting()  # their languages are still being converted
+    while site.read_next():
+        pass
+    assert site.render_waiting()
+    full = full_build(copy, site.site_url)
+    for lang in LANGUAGES:
+        folder = Path(site.site_dir) if lang == "fr" else Path(site.site_dir) / lang
+        served = (folder / "account" / "index.html").read_text(encoding="utf-8")
+        assert served == built_page(full, lang, "account"), lang
+    assert OUTDATED in built_page(full, "en", "account")
