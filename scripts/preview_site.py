@@ -18,14 +18,13 @@ At the start, the build templates no page (half of its time) and converts only t
 language's pages (two thirds of the rest): a page is written when a browser asks for it,
 its language's pages converted first (the navigation names them by their titles), and
 :meth:`PreviewSite.read_next` and :meth:`PreviewSite.render_next` do the rest in the
-background. What the start leaves
-out (the search index, the sitemaps beside each page) is ``scripts/preview.py``'s.
+background. What the start leaves out (the search index, the sitemaps beside each page)
+is ``scripts/preview.py``'s.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
 import sys
 import threading
 from contextlib import contextmanager
@@ -42,7 +41,6 @@ sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
 import site_files  # noqa: E402  (the guide's hook modules: per-language files,
 import translation_status  # noqa: E402  which headings carry ids)
 
-log = logging.getLogger("mkdocs.preview")
 #: Configuration entries that are not per-language values (plugin and hook objects).
 NOT_COPIED = {"plugins", "hooks"}
 
