@@ -200,7 +200,7 @@ class Preview:
         pages = {p[len(docs) :].replace(os.sep, "/") for p in modified if p.startswith(docs)}
         written = None
         if not modified and not added_or_removed and not self.broken:
-            return  # an ignored file (an editor's temporary copy)
+            return  # the reload signal, or an ignored file (an editor's temporary copy)
         if pages and not added_or_removed and len(pages) == len(modified) and not self.broken:
             written = self.site.refresh(pages)
         self.active = time.monotonic()
