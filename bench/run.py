@@ -202,7 +202,9 @@ def inner(what: str, count: int) -> None:
     """Child process: the best CPU ms per call, 3 × ``count`` sign-ins or verifications."""
     os.environ.update(app_env())
     sys.path.insert(0, str(ROOT))
-    from site_app import accounts, create_app, passwords
+    from site_app import create_app
+    from site_app.accounts import passwords
+    from site_app.accounts import rules as accounts
 
     app = create_app({"OUTBOX_DELIVERY": "worker"})
     client = app.test_client(use_cookies=False)  # like wrk: one cookie, sent by hand
@@ -289,7 +291,8 @@ def signup() -> dict:
 def purge(expired: int = 100_000, active: int = 900_000, recent: int = 5_000) -> dict:
     from sqlalchemy import event, text
 
-    from site_app import accounts, create_app
+    from site_app import create_app
+    from site_app.accounts import rules as accounts
     from site_app.clock import utcnow
     from site_app.extensions import db
 
@@ -436,7 +439,8 @@ def prepare() -> None:
     subprocess.run(upgrade, cwd=ROOT, check=True, capture_output=True, timeout=300)
     sys.path.insert(0, str(ROOT))
     from bench import fs_app
-    from site_app import accounts, create_app
+    from site_app import create_app
+    from site_app.accounts import rules as accounts
 
     fs_app.create_app(setup=True)
     with create_app({"OUTBOX_DELIVERY": "worker"}).test_request_context("/"):  # mail links

@@ -24,9 +24,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_settings(app.config, boolean_keys, overridden=test_config or {})
     _finish_config(app)
 
-    from . import cli, errors, health, help, hosts, i18n, known_browsers, limits, mail, safety
+    from . import errors, help, i18n, limits, mail
+    from .accounts import cli, known_browsers
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
+    from .main import health
+    from .security import hosts, safety
 
     hosts.init_app(app)  # first: a wrong PUBLIC_URL stops here; other hosts are refused first
     db.init_app(app)
@@ -94,7 +97,7 @@ def _init_login(app: Flask, login_manager) -> None:
     from flask import request
     from flask_babel import lazy_gettext as _l
 
-    from . import sessions
+    from .accounts import sessions
     from .extensions import db
 
     login_manager.init_app(app)

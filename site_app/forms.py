@@ -15,7 +15,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from .passwords import password_problems
+from .accounts.passwords import password_problems
 
 EMAIL_MAX_LENGTH = 254
 #: NUL, which PostgreSQL's text type refuses (it was a 500, and the logged traceback held

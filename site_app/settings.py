@@ -185,7 +185,7 @@ def mapping(key: str, value: Any) -> dict:
 
 def public_url(key: str, value: Any) -> str | None:
     """The site's address, checked by :func:`site_app.hosts.parse_public_url`."""
-    from .hosts import parse_public_url
+    from .security.hosts import parse_public_url
 
     return parse_public_url(value)
 

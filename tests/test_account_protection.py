@@ -13,7 +13,8 @@ from flask import request
 from sqlalchemy import func, select
 from test_limit_causes import LANGUAGES, OWNER, create_account, person, reference, sign_in
 
-from site_app import accounts, sign_in_links
+from site_app.accounts import rules as accounts
+from site_app.accounts import sign_in_links
 from site_app.extensions import db
 from site_app.models import DeferredJob, OutboxMail
 

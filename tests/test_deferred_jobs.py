@@ -23,7 +23,8 @@ from conftest import CSRF_RE, PASSWORD, ROOT, free_port, link_in, submit
 from sqlalchemy import event, func, select
 from test_limit_causes import OWNER, create_account, person, reference, sign_in
 
-from site_app import create_app, notifications
+from site_app import create_app
+from site_app.accounts import notifications
 from site_app.extensions import db
 from site_app.mail import outbox, run_pending_jobs
 from site_app.models import DeferredJob, OutboxMail
@@ -81,7 +82,7 @@ def test_the_request_runs_the_same_statements_with_an_account_and_without(make_a
     app = make_app(OUTBOX_DELIVERY="worker")
     owner_account(app, inbox)
     with app.app_context():  # resend has work only for an account waiting for activation
-        from site_app import accounts
+        from site_app.accounts import rules as accounts
 
         accounts.register("pending@example.org", PASSWORD, "fr")
     known = OWNER if url == "/password/forgot" else "pending@example.org"

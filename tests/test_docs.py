@@ -168,8 +168,8 @@ TOPIC_USE = re.compile(
 
 def topics_used_by_the_app() -> set[str]:
     """Every topic the app links to, collected from its code rather than listed by hand."""
+    from site_app.accounts.tokens import PROBLEMS
     from site_app.errors import ERRORS
-    from site_app.tokens import PROBLEMS
 
     used = {entry[0] for entry in ERRORS.values()} | {f"link-{p}" for p in PROBLEMS}
     for path in (ROOT / "site_app").rglob("*"):

@@ -13,7 +13,7 @@ from conftest import PASSWORD, submit
 from sqlalchemy import func, select
 from test_limit_causes import person
 
-from site_app import accounts
+from site_app.accounts import rules as accounts
 from site_app.extensions import db
 from site_app.mail.jobs import run_pending_jobs
 from site_app.models import OutboxMail

@@ -167,7 +167,7 @@ def signed_in_owner(app, lang):
     """The owner's browser, signed in to their account while reading ``lang``."""
     from conftest import PASSWORD, submit
 
-    from site_app import accounts
+    from site_app.accounts import rules as accounts
 
     with app.app_context():
         accounts.register(OWNER, PASSWORD, lang)

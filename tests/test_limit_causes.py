@@ -10,7 +10,7 @@ import threading
 import pytest
 from conftest import PASSWORD, submit
 
-from site_app import accounts
+from site_app.accounts import rules as accounts
 from site_app.config import LANGUAGES  # checked against the app's configuration below
 from site_app.templating import text_direction
 
@@ -313,7 +313,8 @@ def test_b2_stays_on_the_refused_browsers_sign_in_page_while_the_block_lasts(
     sees B2 again on GET /login until the block ends (it was two minutes of a five-minute
     block); a fresh session on the blocked network gets the form — page views ask the
     limit storage nothing — and its first POST the B2 page, with no password checked."""
-    from site_app import limits, passwords
+    from site_app import limits
+    from site_app.accounts import passwords
 
     time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
     create_account(app, inbox)
@@ -334,7 +335,7 @@ def test_b2_stays_on_the_refused_browsers_sign_in_page_while_the_block_lasts(
     )
     verify = passwords.verify_password
     monkeypatch.setattr(
-        "site_app.accounts.verify_password", lambda *a: checked.append(1) or verify(*a)
+        "site_app.accounts.rules.verify_password", lambda *a: checked.append(1) or verify(*a)
     )
     fresh = person(app, "10.16.0.1")
     form = fresh.get("/login")

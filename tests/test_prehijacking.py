@@ -10,7 +10,8 @@ import pytest
 from conftest import link_in, submit
 from sqlalchemy import select
 
-from site_app import accounts, tokens
+from site_app.accounts import rules as accounts
+from site_app.accounts import tokens
 from site_app.extensions import db
 from site_app.models import User
 

@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from conftest import PASSWORD, POSTGRES_URI, ROOT, free_port, submit
 from sqlalchemy import func, select, text
 
-from site_app import accounts
+from site_app.accounts import rules as accounts
 from site_app.extensions import db
 from site_app.mail import outbox
 from site_app.models import OutboxMail, User

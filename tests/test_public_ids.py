@@ -10,7 +10,8 @@ from conftest import PASSWORD, link_in, submit
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select, text
 
-from site_app import accounts, tokens
+from site_app.accounts import rules as accounts
+from site_app.accounts import tokens
 from site_app.extensions import db
 from site_app.models import User
 

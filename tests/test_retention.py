@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from conftest import PASSWORD, free_port, link_in, submit
 from sqlalchemy import select
 
-from site_app import accounts
+from site_app.accounts import rules as accounts
 from site_app.extensions import db
 from site_app.models import OutboxMail, UserSession
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import PASSWORD, submit
 from sqlalchemy import event, func, select
 
-from site_app import sessions
+from site_app.accounts import sessions
 from site_app.config import LANGUAGES
 from site_app.extensions import db
 from site_app.models import User, UserSession

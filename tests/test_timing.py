@@ -112,7 +112,7 @@ def test_work_after_the_answer_runs_under_a_real_server(help_site, tmp_path, inb
     import requests
     from conftest import CSRF_RE
 
-    from site_app import accounts
+    from site_app.accounts import rules as accounts
 
     with LiveApp(
         help_site,

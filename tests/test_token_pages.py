@@ -93,7 +93,7 @@ def test_a_browser_sends_the_reset_link_to_nothing_it_loads(live, open_page):
     """Chromium's own request log: the owner opens the reset link and sets a password."""
     from browser_support import EMAIL, NEW_PASSWORD, PASSWORD, open_mailbox
 
-    from site_app import accounts
+    from site_app.accounts import rules as accounts
 
     with live.app.app_context():
         accounts.register(EMAIL, PASSWORD, "fr")

@@ -6,11 +6,12 @@ from flask import flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
-from .. import accounts, known_browsers, sessions
+from ..accounts import known_browsers, sessions
+from ..accounts import rules as accounts
+from ..accounts.passwords import verify_password
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..limits import password_check_limits
-from ..passwords import verify_password
 from . import bp
 from .forms import ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
 

@@ -5,16 +5,18 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, known_browsers, limits, sessions, sign_in_links, tokens
+from .. import limits
+from ..accounts import known_browsers, sessions, sign_in_links, tokens
+from ..accounts import rules as accounts
+from ..accounts.passwords import verify_password
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
 from ..mail import defer
-from ..page_cache import cached_for_anonymous
-from ..passwords import verify_password
-from ..safety import safe_next
+from ..security.safety import safe_next
 from ..templating import render_form
 from . import bp
 from .forms import ActivateWithPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from .page_cache import cached_for_anonymous
 
 
 def start_session(user) -> None:

@@ -13,8 +13,8 @@ __all__ = ["help_url", "init_app", "resolve", "topic_map"]
 
 def init_app(app: Flask) -> None:
     """Serve the guide's files before Flask; register the views, the API and the command."""
-    from ..hosts import environ_is_served
-    from ..safety import security_headers
+    from ..security.hosts import environ_is_served
+    from ..security.safety import security_headers
     from . import api, script_hashes, views
     from .cli import help_cli
     from .static_files import serve_guide_files

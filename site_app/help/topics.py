@@ -51,7 +51,7 @@ def help_url(topic: str, locale: str | None = None, external: bool = False) -> s
     """
     locale = locale or str(get_locale())
     if external:
-        from ..hosts import public_url_for
+        from ..security.hosts import public_url_for
 
         return public_url_for("help.go", topic=topic, lang=locale)
     return resolve(topic, locale) or url_for("help.go", topic=topic, lang=locale)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.wsgi import get_host
 
-from .settings import SettingsError
+from ..settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def init_app(app: Flask) -> None:
     def refuse_other_hosts():
         if request.path in ANY_HOST_PATHS or is_served(app, request.host):
             return None
-        from .errors import error_response
+        from ..errors import error_response
 
         log.warning(
             "refused a request for host %r (served: %s; set PUBLIC_URL)",

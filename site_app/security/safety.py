@@ -31,7 +31,7 @@ def security_headers(path: str) -> dict[str, str]:
     if path.startswith("/help/"):
         # Material's pages carry a few inline scripts, allowed by their hashes only (computed
         # when the guide is built), and inline styles.
-        from .help.script_hashes import guide_script_sources
+        from ..help.script_hashes import guide_script_sources
 
         hashes = " ".join(guide_script_sources())
         policy = policy.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip())

@@ -14,9 +14,9 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 
-from .clock import utcnow
-from .extensions import db
-from .models import User
+from ..clock import utcnow
+from ..extensions import db
+from ..models import User
 from .tokens import TokenCheck, account_named
 
 

@@ -19,9 +19,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 from ua_parser import parse as parse_user_agent
 
-from .clock import utcnow
-from .extensions import db
-from .models import User, UserSession
+from ..clock import utcnow
+from ..extensions import db
+from ..models import User, UserSession
 
 #: "Last seen" is written at most this often per session, not on every request.
 SEEN_INTERVAL = timedelta(minutes=1)

@@ -11,9 +11,9 @@ and the caller commits.
 from flask import current_app
 from sqlalchemy import delete, or_, update
 
-from .clock import utcnow
-from .extensions import db
-from .models import ContactMessage, OutboxMail
+from ..clock import utcnow
+from ..extensions import db
+from ..models import ContactMessage, OutboxMail
 
 
 def forget_person(address: str) -> None:

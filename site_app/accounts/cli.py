@@ -4,8 +4,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from . import accounts, retention, sessions
-from .extensions import db
+from ..extensions import db
+from . import retention, sessions
+from . import rules as accounts
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
 

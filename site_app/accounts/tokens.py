@@ -17,8 +17,8 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from .extensions import db
-from .models import User
+from ..extensions import db
+from ..models import User
 
 ACTIVATE = "activate"
 RESET_PASSWORD = "reset-password"

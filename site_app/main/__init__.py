@@ -15,10 +15,10 @@ from flask import (
 )
 from flask_login import current_user
 
-from . import accounts
-from .hosts import public_base_url
-from .i18n import remember_locale, supported
-from .safety import safe_next
+from ..accounts import rules as accounts
+from ..i18n import remember_locale, supported
+from ..security.hosts import public_base_url
+from ..security.safety import safe_next
 
 bp = Blueprint("main", __name__)
 

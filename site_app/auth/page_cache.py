@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from .help.topics import topic_map_version
+from ..help.topics import topic_map_version
 
 PLACEHOLDER = "csrf-token-placeholder-7c1e"
 

@@ -16,8 +16,8 @@ from dataclasses import asdict
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
-from .extensions import db, limiter
-from .mail.outbox import backlog
+from ..extensions import db, limiter
+from ..mail.outbox import backlog
 
 bp = Blueprint("health", __name__)
 

@@ -15,11 +15,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import limits, notifications, retention, sessions, tokens
-from .clock import utcnow
-from .extensions import db
-from .mail import deferrable, dispatch
-from .models import User, UserSession
+from .. import limits
+from ..clock import utcnow
+from ..extensions import db
+from ..mail import deferrable, dispatch
+from ..models import User, UserSession
+from . import notifications, retention, sessions, tokens
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
 
 

@@ -37,9 +37,9 @@ from flask import Flask, current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from .extensions import db
-from .limits import window_seconds
-from .models import User
+from ..extensions import db
+from ..limits import window_seconds
+from ..models import User
 
 #: Accounts one browser is known for; the least recent is forgotten first.
 MAX_ACCOUNTS = 5

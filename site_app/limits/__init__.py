@@ -27,7 +27,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-from .extensions import limiter
+from ..extensions import limiter
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def contact_limits(view):
     """The contact form's own limits, ``CONTACT_PER_IP`` per network and ``CONTACT_PER_EMAIL``
     acknowledgements per sender address, counted on every POST: never the sign-up and reset
     quotas above, so someone they block can still reach support."""
-    from .forms import stored_address
+    from ..forms import stored_address
 
     limited = limiter.limit(
         lambda: current_app.config["CONTACT_PER_EMAIL"],

@@ -7,12 +7,12 @@ with a comment listing its context variables.
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..clock import utcnow
+from ..help.topics import help_url
+from ..mail import queue_mail
+from ..models import User
+from ..security.hosts import public_url_for
 from . import sign_in_links, tokens
-from .clock import utcnow
-from .help.topics import help_url
-from .hosts import public_url_for
-from .mail import queue_mail
-from .models import User
 
 
 def _external(endpoint: str, **values) -> str:
