@@ -3,14 +3,17 @@
  * search worker behind javascripts/search-worker.js), run by Node in a worker-like global
  * on a language's search_index.json, read in the order the search box shows them.
  *
- *   node tests/search_node.js SITE LANG_ROOT < queries.json > answers.json
+ *   node tests/search_node.js SITE LANG_ROOT [--matching] < queries.json > answers.json
  *
  * The worker is the one the language's home page starts (its __config's "search"): the
  * guide's, or Material's alone in a guide built with the theme's default search.
  * SITE is the built guide, LANG_ROOT a language's folder in it ("" or "en/"); queries.json
  * a JSON list of strings; answers.json, for each query, the results' locations in reading
  * order (see READ_RESULTS_JS in tests/search_support.py, which reads the same from the page:
- * tests/test_search.py checks that both agree).
+ * tests/test_search.py checks that both agree). With --matching, each answer is
+ * {"links": […], "matching": true|false}: whether a word of the query, split as Material
+ * splits it (the index's separator), lowercased, with or without its accents, starts a word
+ * of the index (such a query must never find nothing).
  */
 "use strict";
 
@@ -19,7 +22,9 @@ const path = require("path");
 const vm = require("vm");
 
 const ORIGIN = "http://guide.invalid/";
-const [site, root = ""] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const matchingMode = args.includes("--matching");
+const [site, root = ""] = args.filter(arg => arg !== "--matching");
 
 function file(url) {
   const { pathname } = new URL(url);
@@ -46,9 +51,27 @@ function worker(script) {
   global.self = global;
   vm.createContext(global);
   global.importScripts(script);
-  return message => new Promise(resolve => {
+  /* The index lunr builds, whichever worker runs it. */
+  const built = {};
+  const build = global.lunr.Builder.prototype.build;
+  global.lunr.Builder.prototype.build = function () {
+    built.index = build.apply(this, arguments);
+    return built.index;
+  };
+  const send = message => new Promise(resolve => {
     answer = resolve;
     for (const fn of listeners) { fn({ data: message }); }
+  });
+  return { send, built, lunr: global.lunr };
+}
+
+/* Whether a word of ``query`` (Material's split) starts a word of the index. */
+function matching(query, separator, lunr, index) {
+  const fold = text => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  return query.split(new RegExp(separator)).filter(Boolean).some(piece => {
+    const word = piece.toLowerCase();
+    return word.length > 1 && [word, fold(word)].some(form =>
+      index.tokenSet.intersect(lunr.TokenSet.fromString(form + "*")).toArray().length > 0);
   });
 }
 
@@ -81,7 +104,7 @@ function pageWorker() {
 }
 
 async function main() {
-  const send = worker(pageWorker());
+  const { send, built, lunr } = worker(pageWorker());
   const data = JSON.parse(fs.readFileSync(path.join(site, root, "search/search_index.json")));
   /* What Material's bundle sends: the index, and no suggestions (search.suggest is off). */
   const options = { suggest: false };
@@ -90,7 +113,9 @@ async function main() {
   const answers = [];
   for (const query of queries) {
     const { data: result } = await send({ type: 2, data: query });
-    answers.push(readingOrder(result.items));
+    const links = readingOrder(result.items);
+    answers.push(matchingMode ?
+      { links, matching: matching(query, data.config.separator, lunr, built.index) } : links);
   }
   process.stdout.write(JSON.stringify(answers));
 }

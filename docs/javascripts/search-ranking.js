@@ -5,11 +5,17 @@
  * Each result is scored again:
  * - each query word counts for how rare it is in the guide (idf) times the best field it
  *   is in: the heading, its synonyms and the topic's keywords (5), the app's strings for
- *   the topic (2), the text (1), half as much when it only starts a longer word there;
+ *   the topic (its labels and sentences: 2), the text (1), half as much when it only starts
+ *   a longer word there;
  * - more when the heading (or the topic's keywords, the app's strings) has the words as
  *   typed, whole: « supprimé » is « Compte supprimé », not « Supprimer le compte »;
- * - more when the query is one of the topic's keywords (the editors' intent), and for help
- *   topics (the index's boost, help_search.py);
+ * - a word that the heading or the topic's keywords only say inside a compound of the
+ *   language (« mot de passe », « تسجيل الدخول »), whose other words the query lacks, counts
+ *   as text there: « passé » is not « mot de passe », « التسجيل » (signing up) not
+ *   « تسجيل الدخول » (signing in);
+ * - more when the query is one of the topic's keywords, its heading or one of the app's
+ *   labels for it (the editors' intent), and for help topics (the index's boost,
+ *   help_search.py);
  * - lunr's own score only parts ties.
  * Material then shows the results as always, page by page; the sections nearly as good as
  * their page's best are shown beside it instead of folded under "N more on this page".
@@ -21,26 +27,38 @@ self.guideSearchRanking = function (tools) {
   "use strict";
 
   /* What a query word is worth in each field (any other field is text: 1). */
-  var LEVEL = { title: 5, keywords: 5, topic: 5, app: 2 };
+  var LEVEL = { title: 5, keywords: 5, topic: 5, labels: 2, app: 2 };
   /* A word the index has only as the start of a longer one (« simpl » of « simplement »). */
   var PREFIX = 0.5;
   /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings,
      the heading's synonyms. */
-  var EXACT_IN = { title: 1, topic: 0.5, app: 0.5, keywords: 0.25 };
+  var EXACT_IN = { title: 1, topic: 0.5, labels: 0.5, app: 0.5, keywords: 0.25 };
   var EXACT = 0.25;
-  /* A query that is one of the topic's keywords (two words or more), nothing else. */
+  /* A query that is the heading or one of the topic's keywords (two words or more),
+     nothing else; one of the app's labels for the topic (several topics may share it). */
   var KEYWORD = 1.5;
+  var LABEL = 1.25;
   /* Sections scoring this share of their page's best one are shown beside it. */
   var NEAR = 0.7;
 
-  var keywordsOf = {}; /* location → its topic's keywords of two words or more, as indexed */
+  var keywordsOf = {}; /* location → its heading, topic's keywords and app labels of two
+                          words or more, as indexed: {tokens, factor} */
   var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
+  var phrasesOf = {}; /* location → its heading and keywords, words as indexed, in order */
 
   function remember(docs, separator) {
     docs.forEach(function (doc) {
-      keywordsOf[doc.location] = String(doc.topic || "").split("\n").map(function (line) {
+      var title = String(doc.title || "").replace(/<[^>]*>/g, " ");
+      var tokens = function (line) {
         return tools.split(line, separator).map(function (w) { return w.toLowerCase(); });
-      }).filter(function (tokens) { return tokens.length > 1; });
+      };
+      var lines = [title].concat(String(doc.topic || "").split("\n")).map(tokens);
+      phrasesOf[doc.location] = lines;
+      var labels = String(doc.labels || "").split("\n").map(tokens);
+      keywordsOf[doc.location] = lines.map(function (words) {
+        return { tokens: words, factor: KEYWORD };
+      }).concat(labels.map(function (words) { return { tokens: words, factor: LABEL }; }))
+        .filter(function (line) { return line.tokens.length > 1; });
       var own = {};
       Object.keys(EXACT_IN).forEach(function (name) {
         tools.words(String(doc[name] || "").replace(/<[^>]*>/g, " ")).forEach(function (w) {
@@ -66,6 +84,39 @@ self.guideSearchRanking = function (tools) {
       });
     });
     return where;
+  }
+
+  /* Whether ``word`` starts ``token``. */
+  function starts(word, token) {
+    return word.search.some(function (form) { return token.indexOf(tools.fold(form)) === 0; });
+  }
+
+  /* Whether the heading and keywords of ``location`` say ``word`` only inside compounds
+     whose other words the query (``words``) lacks. */
+  function captured(location, word, words) {
+    var inside = false;
+    var free = false;
+    var compounds = tools.compounds();
+    (phrasesOf[location] || []).forEach(function (tokens) {
+      tokens = tokens.map(tools.fold);
+      var covered = tokens.map(function () { return null; });
+      compounds.forEach(function (term) {
+        for (var i = 0; i + term.length <= tokens.length; i++) {
+          if (term.every(function (t, j) { return tokens[i + j] === t; })) {
+            for (var j = 0; j < term.length; j++) { covered[i + j] = term; }
+          }
+        }
+      });
+      tokens.forEach(function (token, i) {
+        if (!starts(word, token)) { return; }
+        var term = covered[i];
+        var whole = term && term.every(function (t) {
+          return words.some(function (other) { return starts(other, t); });
+        });
+        if (term && !whole) { inside = true; } else { free = true; }
+      });
+    });
+    return inside && !free;
   }
 
   /* Whether ``words`` are the words of a keyword (``tokens``): all of them, no others. */
@@ -99,15 +150,16 @@ self.guideSearchRanking = function (tools) {
         unit.forEach(function (n) {
           var word = query.words[n];
           var level = found[n][item.location] || 0;
+          if (level > 1 && captured(item.location, word, query.words)) { level = 1; }
           sum += idf[n] * (word.weak ? Math.min(level, 1) : level) / unit.length;
           whole += Math.max.apply(null, [0].concat(word.typed.map(function (w) {
             return own[w] || 0;
           }))) / unit.length;
         });
       });
-      if ((keywordsOf[item.location] || []).some(function (tokens) {
-        return says(query.words, tokens);
-      })) { sum *= KEYWORD; }
+      sum *= Math.max.apply(null, [1].concat((keywordsOf[item.location] || [])
+        .filter(function (line) { return says(query.words, line.tokens); })
+        .map(function (line) { return line.factor; })));
       /* Material's score (lunr's) only parts ties. */
       item.score = sum * (1 + EXACT * whole / query.units.length) * (item.boost || 1) * 1e4 +
         Math.min(item.score, 1e4 - 1) / 1e4;

@@ -51,13 +51,15 @@
   };
 
   var index = null;
-  /* The index's verb_prefixes, verb_suffixes, noun_patterns (docs/search/languages.yml). */
-  var affixes = { prefixes: [], suffixes: [], patterns: [] };
+  /* The index's verb_prefixes, verb_suffixes, noun_patterns, verb_initials
+     (docs/search/languages.yml). */
+  var affixes = { prefixes: [], suffixes: [], patterns: [], initials: [] };
   var wordSeparator = /\s+/;
   var contractions = {}; /* « can't » → « cannot » */
   var compounds = []; /* [« mot », « pass »]: words that rank as one */
   var weak = []; /* « impossibl »: ranks as text wherever it is */
   var asked = []; /* the prepared queries, in order, waiting for their results */
+  var present = {}; /* a stem of verb_initials → its present tense forms (stems()) */
   /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
   var channel = typeof BroadcastChannel === "function" ?
     new BroadcastChannel("help-search") : null;
@@ -71,7 +73,7 @@
       if (message && message.type === SETUP) {
         var config = message.data.config || {};
         affixes = { prefixes: config.verb_prefixes || [], suffixes: config.verb_suffixes || [],
-          patterns: config.noun_patterns || [] };
+          patterns: config.noun_patterns || [], initials: config.verb_initials || [] };
         contractions = config.contractions || {};
         compounds = (config.compounds || []).map(function (term) { return term.map(fold); })
           .sort(function (a, b) { return b.length - a.length; });
@@ -100,7 +102,8 @@
   self.addEventListener = listen;
   importNative.call(self, new URL("search-ranking.js", self.location.href).href);
   var ranking = self.guideSearchRanking({
-    split: split, words: words, index: function () { return index; }
+    split: split, words: words, fold: fold, index: function () { return index; },
+    compounds: function () { return compounds; }
   });
 
   /* The index Material builds: the vocabulary and postings the query is compared with. */
@@ -160,7 +163,8 @@
       query = query.replace(pattern, "$1" + contractions[form]);
     });
     query.split(/\s+/).forEach(function (typed) {
-      split(typed, lunr.tokenizer.separator).forEach(function (piece) {
+      var pieces = split(typed, lunr.tokenizer.separator);
+      pieces.forEach(function (piece) {
         var word = piece.toLowerCase();
         if (word.length < 2) { return; } /* « e » of « e-mail » would start every word */
         /* As typed (Material highlights it), and without accents or Arabic diacritics (the
@@ -172,10 +176,15 @@
           return found(lunr.TokenSet.fromString(form + "*"));
         }));
         word = fold(word);
-        for (var v = 0, forms = tokens.length ? [] : stems(word); v < forms.length; v++) {
-          search = [forms[v]].concat(nouns(forms[v])).filter(function (form) {
-            return found(lunr.TokenSet.fromString(form + "*")).length;
-          });
+        /* A word of one piece, also as typed, before the index's cuts: « وصلني » (« و »
+           would be cut off as a particle). */
+        var whole = pieces.length === 1 ?
+          fold(typed.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")) : word;
+        var forms = tokens.length ? [] : stems(word).concat(whole !== word ? stems(whole) : [])
+          .filter(function (form, n, all) { return all.indexOf(form) === n; });
+        for (var v = 0; v < forms.length; v++) {
+          search = [forms[v]].concat(nouns(forms[v]), present[forms[v]] || [])
+            .filter(function (form) { return found(lunr.TokenSet.fromString(form + "*")).length; });
           tokens = [].concat.apply([], search.map(function (form) {
             return found(lunr.TokenSet.fromString(form + "*"));
           }));
@@ -228,11 +237,18 @@
     return groups;
   }
 
-  /* ``word`` without a verb prefix, suffix, or both, longest first (three letters left);
-     then with another verb prefix. */
+  /* ``word`` without a verb prefix, suffix, or both, longest first (three letters left),
+     a doubled last letter undone ("logg" of "logged" → "log"); then with another verb
+     prefix, and a stem that starts with one of ``initials`` without it, as its present
+     tense writes it (« وصل », it arrived: « يصل », « تصل »). */
   function stems(word) {
     var forms = [];
     var others = [];
+    var undouble = function (stem) {
+      var letters = Array.from(stem);
+      var n = letters.length;
+      return n >= 4 && letters[n - 1] === letters[n - 2] ? [letters.slice(0, -1).join("")] : [];
+    };
     var starts = [""].concat(affixes.prefixes.filter(function (p) {
       return word.indexOf(p) === 0;
     }));
@@ -243,6 +259,12 @@
       ends.forEach(function (s) {
         var stem = word.slice(p.length, word.length - s.length);
         if ((p || s) && stem.length >= 3) { forms.push(stem); }
+        if (stem.length >= 3) { forms.push.apply(forms, undouble(stem)); }
+        if (Array.from(stem).length === 3 && affixes.initials.indexOf(stem[0]) !== -1) {
+          present[stem] = affixes.prefixes.filter(function (other) {
+            return other.length === 1;
+          }).map(function (other) { return other + stem.slice(1); });
+        }
         /* The same verb for another person (« يصل », it arrives: « تصل »). */
         if (p && stem.length >= 2) {
           affixes.prefixes.forEach(function (other) {

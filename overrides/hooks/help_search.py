@@ -19,9 +19,10 @@ the rest in the reader's browser: typos, verb forms, words found nowhere, the ra
   « passe », « oublié », not for every word starting with « de »;
 * hidden **fields**, indexed but never shown: ``keywords`` holds the title's words spelled
   without accents and the synonyms of the title and of the topic's keywords; ``topic`` the
-  heading's references and keywords from the topic registry; ``app`` the app's own
-  strings shown for the topic (``app_strings.py``), in the guide's default language and
-  the page's; ``terms`` the body's words without accents and its synonyms;
+  heading's references and keywords from the topic registry; ``labels`` and ``app`` the
+  app's own strings shown for the topic (``app_strings.py``), in the guide's default
+  language and the page's: its short labels one a line, the words of its sentences;
+  ``terms`` the body's words without accents and its synonyms;
 * help topics weigh a little more than other headings (``TOPIC_BOOST``), whole pages less;
 * what the worker reads besides: the separator that keeps endings (``word_separator``),
   Arabic verb affixes and noun patterns, English contractions.
@@ -51,7 +52,9 @@ log = get_plugin_logger("help_search")
 LUNR_LANGUAGES = Path(material.__file__).parent / "templates/assets/javascripts/lunr/min"
 #: Hidden fields and their weight for lunr (Material weighs a title 1000 times the text).
 #: search-worker.js ranks by the fields a query word is in; lunr's score parts ties.
-FIELDS = {"keywords": 1000.0, "topic": 1000.0, "app": 100.0, "terms": 1.0}
+FIELDS = {"keywords": 1000.0, "topic": 1000.0, "labels": 100.0, "app": 100.0, "terms": 1.0}
+#: An app string of this many words or fewer (after stop words) is a label: kept as a line.
+LABEL_WORDS = 6
 #: Entries of whole pages: Material already ranks them higher than their sections.
 PAGE_BOOST = 0.3
 #: The sections the app links to (help topics) before other headings of the same words.
@@ -125,9 +128,22 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
         topic += [parts[0] for parts in codes if parts]
         topic += [m[1] for ref in references if (m := STATUS_IN_REFERENCE.match(ref))]
         suffixes = {w for parts in codes for w in parts[1:]}
-        # The app's own words for the topic, as it shows them (its labels, in any language).
-        app = {w for text in shown_by_app for w in lang.whole_words(text)}
-        extra = {"topic": list(dict.fromkeys(line for line in topic if line)), "app": app}
+        # The app's own words for the topic, as it shows them (in any language): its short
+        # labels and titles one a line (« Trop de demandes »: search-ranking.js ranks a
+        # query that says one whole first), the words of its sentences.
+        labels = [
+            line
+            for text in shown_by_app
+            if len(words := lang.phrase(text)) <= LABEL_WORDS
+            for line in (" ".join(words), " ".join(map(fold, words)))
+        ]
+        labelled = {w for line in labels for w in line.split()}
+        app = {w for text in shown_by_app for w in lang.whole_words(text)} - labelled
+        extra = {
+            "topic": list(dict.fromkeys(line for line in topic if line)),
+            "labels": list(dict.fromkeys(line for line in labels if line)),
+            "app": app,
+        }
         for name, shown in (("keywords", doc["title"]), ("terms", doc["text"])):
             visible = set(lang.words(shown))
             found = set(lang.whole_words(shown)) | _synonyms(lang, rules, shown)
@@ -151,7 +167,7 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     config["pipeline"] = []
     # Read by docs/javascripts/search-worker.js, not by Material.
     config["word_separator"] = lang.word_separator
-    for name in ("verb_prefixes", "verb_suffixes", "noun_patterns"):
+    for name in ("verb_prefixes", "verb_suffixes", "noun_patterns", "verb_initials"):
         if affixes := getattr(lang, name):
             config[name] = sorted({*affixes, *map(fold, affixes)}, key=lambda a: (-len(a), a))
     if lang.contractions:

@@ -69,6 +69,7 @@ class Language:
     verb_prefixes: list[str] = field(default_factory=list)
     verb_suffixes: list[str] = field(default_factory=list)
     noun_patterns: list[str] = field(default_factory=list)
+    verb_initials: list[str] = field(default_factory=list)
     contractions: dict[str, str] = field(default_factory=dict)
     compounds: list[str] = field(default_factory=list)
     weak_words: list[str] = field(default_factory=list)
@@ -171,6 +172,7 @@ def language(code: str, base_separator: str, docs_dir: str) -> Language:
         verb_prefixes=[str(w) for w in settings.get("verb_prefixes") or []],
         verb_suffixes=[str(w) for w in settings.get("verb_suffixes") or []],
         noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
+        verb_initials=[str(w) for w in settings.get("verb_initials") or []],
         contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
         compounds=[str(w) for w in settings.get("compounds") or []],
         weak_words=[str(w) for w in settings.get("weak_words") or []],
