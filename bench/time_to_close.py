@@ -55,7 +55,11 @@ def settings(root: Path, database: Path, site: Path, delivery: str) -> dict:
 def prepare(env: dict) -> None:
     """Create the schema and the account, in a process of its own (the chosen tree's app)."""
     script = (
-        "from site_app import create_app, accounts\n"
+        "from site_app import create_app\n"
+        "try:\n"  # the layout since issue 20, then the one before it
+        "    from site_app.accounts import rules as accounts\n"
+        "except ImportError:\n"
+        "    from site_app import accounts\n"
         "from site_app.extensions import db\n"
         "app = create_app()\n"
         "with app.test_request_context('/'):\n"

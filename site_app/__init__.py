@@ -52,7 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     help.init_app(app)
     cli.init_app(app)
 
-    from . import account, auth, contact, main, templating
+    from . import main, templating
+    from .account import views as account
+    from .auth import views as auth
+    from .contact import views as contact
 
     app.register_blueprint(main.bp)
     app.register_blueprint(health.bp)

@@ -18,7 +18,8 @@ LANGUAGE_COOKIE = "lang"
 
 #: The site's own address, e.g. "https://help.example.org": every link in a mail is built
 #: from it, and requests for any other host are refused (400). Unset (development): only
-#: loopback hosts are served (127.0.0.1, localhost, [::1], any port). See site_app/hosts.py.
+#: loopback hosts are served (127.0.0.1, localhost, [::1], any port).
+#: See site_app/security/hosts.py.
 PUBLIC_URL = None
 
 SQLALCHEMY_DATABASE_URI = None  # default: sqlite file in the instance folder
@@ -89,7 +90,7 @@ SIGN_IN_LINK_DELAY = timedelta(minutes=15)
 #: Mail-sending actions: per address, and per target email.
 MAIL_ACTIONS_PER_IP = "10 per hour"
 MAIL_ACTIONS_PER_EMAIL = "3 per hour"
-#: Known browsers (site_app/known_browsers.py): the signed cookie that names the accounts a
+#: Known browsers (site_app/accounts/known_browsers.py): the signed cookie that names the accounts a
 #: browser signed in to (or signed up with), and how long it lasts. Such a browser has a
 #: quota of MAIL_ACTIONS_PER_EMAIL of its own, and its own count of failed sign-ins.
 KNOWN_BROWSER_COOKIE = "known_browser"

@@ -208,7 +208,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error):
         if error.code in ERRORS:
-            return error_response(error.code)
+            # A lower layer names its refusal (security/hosts.py: E400-HOST); shown here.
+            return error_response(error.code, reference=getattr(error, "reference", None))
         return error
 
     @app.errorhandler(Exception)

@@ -8,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
+from .security.network import client_network
+
 #: Constraint names fixed so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -29,11 +31,5 @@ babel = Babel()
 csrf = CSRFProtect()
 
 
-def _client_network() -> str:
-    from .limits import client_network  # limits needs this module first
-
-    return client_network()
-
-
-#: Keyed on the client's network (IPv4 address, IPv6 /64), like the limits of limits.py.
-limiter = Limiter(key_func=_client_network)
+#: Keyed on the client's network (IPv4 address, IPv6 /64), like the limits of limits/.
+limiter = Limiter(key_func=client_network)

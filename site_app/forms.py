@@ -1,11 +1,9 @@
 """Form fields shared by the blueprints: email and password, with localized errors."""
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from babel import support
-from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -15,6 +13,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from .accounts.addresses import normalize_email, stored_address
 from .accounts.passwords import password_problems
 
 EMAIL_MAX_LENGTH = 254
@@ -37,27 +36,6 @@ def refuse_unstorable(form, field) -> None:
     """Run on every field of every form (:class:`Form`): the field says what is wrong."""
     if isinstance(field.data, str) and not storable(field.data):
         raise ValidationError(UNSTORABLE_TEXT)
-
-
-def normalize_email(value: str | None) -> str:
-    """Trim, NFC-normalise and lower-case an address, the form it is stored in."""
-    return unicodedata.normalize("NFC", (value or "").strip()).lower()
-
-
-def stored_address(value: str | None) -> str | None:
-    """The form an address is stored (and its limits counted) in, or None if it is invalid.
-
-    The ASCII form (IDN domains in punycode) is the one every mail server accepts; it is also
-    what makes ``dave@ｅxample.org`` and ``dave@example。org`` one address.
-    """
-    value = normalize_email(value)
-    if not value or not value.split("@")[0].isascii():
-        return None
-    try:
-        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
-        return None
-    return normalize_email(result.ascii_email or result.normalized)
 
 
 class ValidEmail:

@@ -57,7 +57,7 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (Index("ix_users_unactivated", "activated_at", "created_at"),)
 
-    #: The server-side session this object was loaded for (set by :mod:`site_app.sessions`).
+    #: The server-side session this object was loaded for (:mod:`site_app.accounts.sessions`).
     current_session = None
 
     @property
@@ -136,7 +136,7 @@ class OutboxMail(db.Model):
     #: "smtp" or "mailbox" (development mailbox, nothing left the machine).
     transport: Mapped[str | None] = mapped_column(String(16))
     #: Erased once sent: it holds a person who deleted their account (the goodbye mail, or
-    #: one still on its way to support). See :mod:`site_app.retention`.
+    #: one still on its way to support). See :mod:`site_app.accounts.retention`.
     erase_once_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)

@@ -24,6 +24,8 @@ from limits.storage import SCHEMES as LIMIT_STORAGE_SCHEMES
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from .accounts.addresses import stored_address
+
 
 class SettingsError(RuntimeError):
     """A setting has a value the app cannot use; raised at start so the app does not run."""
@@ -126,8 +128,6 @@ def text(optional: bool = False, min_length: int = 1) -> Callable[[str, Any], st
 
 def email_address(key: str, value: Any) -> str:
     """An address the app can mail (validated as the forms validate them)."""
-    from .forms import stored_address
-
     if isinstance(value, str) and stored_address(value):
         return value
     refuse(key, "an email address such as support@example.org", value)
@@ -135,8 +135,6 @@ def email_address(key: str, value: Any) -> str:
 
 def sender(key: str, value: Any) -> str:
     """``Name <address>`` or a bare address."""
-    from .forms import stored_address
-
     if isinstance(value, str) and stored_address(parseaddr(value)[1]):
         return value
     refuse(key, 'an address such as "Centre d\'aide <no-reply@example.org>"', value)
@@ -183,10 +181,48 @@ def mapping(key: str, value: Any) -> dict:
     refuse(key, 'an object such as {"pool_pre_ping": true}', value)
 
 
-def public_url(key: str, value: Any) -> str | None:
-    """The site's address, checked by :func:`site_app.hosts.parse_public_url`."""
-    from .security.hosts import parse_public_url
+#: A ``Host`` value: a name or a bracketed IPv6 address, and an optional port.
+HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::[0-9]{1,5})?", re.I)
 
+
+class PublicUrlError(SettingsError):
+    """``PUBLIC_URL`` is not a site address; raised at start so the app does not run."""
+
+
+def parse_public_url(value) -> str | None:
+    """Return ``value`` as ``scheme://host[:port]``, or None when unset.
+
+    Raises :class:`PublicUrlError`, naming the key, for anything else than an
+    http(s) address without path, query, fragment or credentials.
+    """
+    if value is None or value == "":
+        return None
+    example = "such as https://help.example.org"
+    if not isinstance(value, str):
+        raise PublicUrlError(f"PUBLIC_URL must be the site's address, {example}: got {value!r}")
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:
+        parts = None
+    problem = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "it needs http:// or https:// and a host name"
+    elif parts.path not in ("", "/") or parts.query or parts.fragment:
+        problem = "the app is served at the root of its host: no path, query or fragment"
+    elif parts.username is not None or parts.password is not None:
+        problem = "no user name or password in it"
+    elif not HOST.fullmatch(parts.netloc):
+        problem = "the host name has characters a host name cannot have"
+    if problem:
+        raise PublicUrlError(
+            f"PUBLIC_URL must be the site's address, {example} ({problem}): got {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def public_url(key: str, value: Any) -> str | None:
+    """The site's address, checked by :func:`parse_public_url`."""
     return parse_public_url(value)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from test_limit_causes import LANGUAGES, OWNER, create_account, person, reference, sign_in
 
 from site_app.accounts import rules as accounts
-from site_app.accounts import sign_in_links
+from site_app.accounts import tokens as account_tokens
 from site_app.extensions import db
 from site_app.models import DeferredJob, OutboxMail
 
@@ -118,7 +118,7 @@ def test_a_sign_in_link_opens_one_session_even_when_used_twice_at_once(app, inbo
     start = threading.Barrier(2, timeout=30)
     statuses = []
     checked = threading.Barrier(2, timeout=30)
-    check_token = sign_in_links.check_token
+    check_token = account_tokens.check_sign_in_link
 
     def check_then_wait(token):
         result = check_token(token)
@@ -126,7 +126,7 @@ def test_a_sign_in_link_opens_one_session_even_when_used_twice_at_once(app, inbo
             checked.wait()
         return result
 
-    monkeypatch.setattr(sign_in_links, "check_token", check_then_wait)
+    monkeypatch.setattr(account_tokens, "check_sign_in_link", check_then_wait)
 
     def use(browser, token):
         start.wait()

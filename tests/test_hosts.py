@@ -14,7 +14,7 @@ import pytest
 from conftest import CSRF_RE, PASSWORD, ROOT, link_in, submit
 
 from site_app.accounts import rules as accounts
-from site_app.security.hosts import PublicUrlError, parse_public_url
+from site_app.settings import PublicUrlError, parse_public_url
 
 PUBLIC = "https://help.example.org"
 EVIL = "evil.example:8080"

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import flash, g, redirect, render_template, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
@@ -12,8 +12,9 @@ from ..accounts.passwords import verify_password
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..limits import password_check_limits
-from . import bp
 from .forms import ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
+
+bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def _page(password_form=None, delete_form=None, sessions_form=None, status=200):

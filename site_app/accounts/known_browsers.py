@@ -18,7 +18,7 @@ random id for the browser — the key of its own limits — and up to
 - ``up``: the browser signed up with the address. It counts for sign-ups only, for one
   window of ``MAIL_ACTIONS_PER_EMAIL`` after that browser's first sign-up with it: the owner
   whose pending sign-up a stranger replaced can sign up again and activate with one click
-  (the pre-hijacking proof of :mod:`site_app.tokens` holds as before), while a stranger gains
+  (the pre-hijacking proof of :mod:`.tokens` holds as before), while a stranger gains
   at most that window's quota per browser, and each new browser costs a sign-up on the
   shared quota. It is given for any address alike (new, pending, active), so how many
   sign-ups are accepted tells nobody which addresses have accounts.

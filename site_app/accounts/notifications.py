@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..clock import utcnow
 from ..help.topics import help_url
-from ..mail import queue_mail
+from ..mail.outbox import queue_mail
 from ..models import User
 from ..security.hosts import public_url_for
-from . import sign_in_links, tokens
+from . import tokens
 
 
 def _external(endpoint: str, **values) -> str:
@@ -120,7 +120,7 @@ def sign_in_link(user: User, locale: str) -> None:
         user.email,
         locale,
         _l("Your sign-in link"),
-        link=_external("auth.sign_in_link", token=sign_in_links.make_token(user)),
+        link=_external("auth.sign_in_link", token=tokens.make_token(user, tokens.SIGN_IN)),
         minutes=int(delay.total_seconds() // 60),
         reset_link=_external("auth.forgot_password"),
         **_common(user, locale),

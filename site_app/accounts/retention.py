@@ -4,7 +4,7 @@ mails for ``OUTBOX_RETENTION``.
 The rows that name a person are the account and its sessions (deleted with it), the
 outbox (recipient, reply-to, the bodies) and the contact messages (the address typed and
 the words). Votes, their comments and failed searches are tied to no address or account:
-they stay for the editors. Like :mod:`site_app.accounts`, nothing here reads the request,
+they stay for the editors. Like :mod:`site_app.accounts.rules`, nothing here reads the request,
 and the caller commits.
 """
 

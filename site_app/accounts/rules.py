@@ -18,7 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import limits
 from ..clock import utcnow
 from ..extensions import db
-from ..mail import deferrable, dispatch
+from ..mail.jobs import deferrable
+from ..mail.outbox import dispatch
 from ..models import User, UserSession
 from . import notifications, retention, sessions, tokens
 from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
@@ -35,7 +36,7 @@ class SignUp:
 
     #: For the session of the browser that signed up (:func:`tokens.proves_signup`).
     proof: str
-    #: The public id of the address's account (site_app/known_browsers.py).
+    #: The public id of the address's account (site_app/accounts/known_browsers.py).
     account: str
 
 
@@ -138,7 +139,7 @@ def authenticate(email: str, password: str, locale: str, by_mail: bool = False) 
     """Check ``email`` and ``password``. Unknown address and wrong password look alike.
 
     On success the account remembers ``locale``, the language its owner uses now; the
-    caller commits that together with the session it opens (:mod:`site_app.sessions`):
+    caller commits that together with the session it opens (:mod:`site_app.accounts.sessions`):
     one commit per sign-in. With ``by_mail`` (the account is under attack) the right
     password signs nobody in: the outcome asks for a sign-in link to be mailed instead
     (:func:`send_sign_in_link`).

@@ -1,4 +1,4 @@
-"""Signed links (activation, password reset) and the sign-up proof a browser keeps.
+"""Signed links (activation, password reset, sign-in) and the sign-up proof a browser keeps.
 
 A token carries the account's public id (random: the sequential id would tell how many
 accounts exist) and its security stamp; a reset token also
@@ -6,6 +6,15 @@ carries the account's reset nonce, rotated by each new reset mail. Checking
 returns a :class:`TokenCheck` so a view can tell "expired" from "tampered" from
 "already used" (the stamp or the account's state has changed since) and from
 "replaced" (a newer mail's link retired this one).
+
+Sign-in links are mailed when an account is under attack (GitHub's "verify this
+sign-in"): once strangers have spent an account's failure limit, its password alone signs
+nobody in; the right password mails a link to the account's address instead, so the owner
+always has a way in through their mailbox while a guessed password is worth nothing
+without it. The link is short-lived (``SIGN_IN_LINK_DELAY``) and single-use: it carries
+the time of the account's last sign-in, and using it moves that time in one conditional
+UPDATE (:func:`use_sign_in_link`), so a second use — even a simultaneous one — finds the
+time changed. A new password kills it too (the stamp).
 """
 
 import hashlib
@@ -15,13 +24,15 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from ..clock import utcnow
 from ..extensions import db
 from ..models import User
 
 ACTIVATE = "activate"
 RESET_PASSWORD = "reset-password"
+SIGN_IN = "sign-in-link"
 #: What can be wrong with a link; each has its page and help topic ``link-<problem>``.
 PROBLEMS = ("expired", "invalid", "used")
 
@@ -44,9 +55,15 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt=f"site_app.{purpose}")
 
 
+def _last_login(user: User) -> str | None:
+    return user.last_login_at.isoformat() if user.last_login_at else None
+
+
 def _payload(user: User, purpose: str) -> list:
     if purpose == RESET_PASSWORD:
         return [user.public_id, user.security_stamp, user.reset_nonce]
+    if purpose == SIGN_IN:
+        return [user.public_id, user.security_stamp, _last_login(user)]
     return [user.public_id, user.security_stamp]
 
 
@@ -83,6 +100,8 @@ def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
     if payload[1:] == _payload(user, purpose)[1:]:
         if purpose == ACTIVATE and user.activated_at is not None:
             return TokenCheck(problem="used")
+        if purpose == SIGN_IN and user.activated_at is None:
+            return TokenCheck(problem="invalid")
         return TokenCheck(user=user)
     stamp_kept = payload[1:2] == [user.security_stamp]
     # A pending account's stamp changes only with a new sign-up (which mails a new link);
@@ -92,6 +111,32 @@ def check_token(token: str, purpose: str, max_age: timedelta) -> TokenCheck:
         purpose == RESET_PASSWORD and stamp_kept
     )
     return TokenCheck(problem="used", replaced=replaced)
+
+
+def check_sign_in_link(token: str) -> TokenCheck:
+    """Expired, invalid, used — or the user a sign-in link signs in."""
+    return check_token(token, SIGN_IN, current_app.config["SIGN_IN_LINK_DELAY"])
+
+
+def use_sign_in_link(user: User, locale: str) -> bool:
+    """Record the sign-in if the link is still unused; False if another use came first.
+
+    The caller commits, with the session it opens (one commit per sign-in); until then the
+    row stays locked, so a simultaneous use waits and then finds the time changed.
+    """
+    seen = user.last_login_at
+    now = utcnow()
+    unchanged = User.last_login_at.is_(None) if seen is None else User.last_login_at == seen
+    result = db.session.execute(
+        update(User)
+        .where(User.id == user.id, unchanged)
+        .values(last_login_at=now, locale=locale)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    user.last_login_at, user.locale = now, locale
+    return True
 
 
 def signup_proof(user: User) -> str:

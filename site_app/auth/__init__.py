@@ -1,7 +1,1 @@
 """Sign-up, activation, sign-in, sign-out and password reset pages."""
-
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__)
-
-from . import views  # noqa: E402,F401

@@ -1,29 +1,40 @@
-"""Thin views: parse the form, call :mod:`site_app.accounts`, render."""
+"""Thin views: parse the form, call :mod:`site_app.accounts.rules`, render."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import limits
-from ..accounts import known_browsers, sessions, sign_in_links, tokens
+from ..accounts import known_browsers, sessions, tokens
 from ..accounts import rules as accounts
 from ..accounts.passwords import verify_password
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
-from ..mail import defer
+from ..mail.jobs import defer
 from ..security.safety import safe_next
 from ..templating import render_form
-from . import bp
 from .forms import ActivateWithPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .page_cache import cached_for_anonymous
+
+bp = Blueprint("auth", __name__)
 
 
 def start_session(user) -> None:
     """Sign ``user`` in on a new server-side session and a fresh cookie.
 
     The session this browser had (any account) ends; no value of the old cookie survives.
-    The browser is known for ``user`` from now on (site_app/known_browsers.py).
+    The browser is known for ``user`` from now on (site_app/accounts/known_browsers.py).
     """
     if current_user.is_authenticated:
         sessions.end_session(current_user.current_session)
@@ -54,7 +65,7 @@ def login():
     needs_activation = False
     if form.validate_on_submit():
         email, locale = form.email.data, str(get_locale())
-        # Before the check (see limits.py); a browser that signed in before counts apart.
+        # Before the check (see site_app/limits/); a browser that signed in before counts apart.
         attempt = limits.count_password_attempt(
             email, browser=known_browsers.signed_in_before(email)
         )
@@ -103,12 +114,12 @@ def _protect_account(attempt, outcome, locale):
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
 def sign_in_link(token):
     """GET only shows a button: mail scanners open links, they must not sign in."""
-    check = sign_in_links.check_token(token)
+    check = tokens.check_sign_in_link(token)
     if check.problem:
         return _link_problem(check, "sign-in")
     form = ConfirmForm()
     if form.validate_on_submit():
-        if not sign_in_links.use(check.user, str(get_locale())):
+        if not tokens.use_sign_in_link(check.user, str(get_locale())):
             return _link_problem(tokens.TokenCheck(problem="used"), "sign-in")
         start_session(check.user)
         return redirect(url_for("account.index"))

@@ -1,6 +1,6 @@
 """Contact rules: store a message, mail it to support, acknowledge it to the sender.
 
-Like :mod:`site_app.accounts`, nothing here reads the request.
+Like :mod:`site_app.accounts.rules`, nothing here reads the request.
 """
 
 import secrets
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..help.topics import help_url
-from ..mail import dispatch, queue_mail
+from ..mail.outbox import dispatch, queue_mail
 from ..models import ContactMessage
 
 #: Subjects offered by the contact form: a help topic each, or "other".

@@ -1,6 +1,6 @@
 """What readers tell the editors: page votes, failed searches, and the report of both.
 
-Like :mod:`site_app.accounts`, nothing here reads the request.
+Like :mod:`site_app.accounts.rules`, nothing here reads the request.
 """
 
 from dataclasses import dataclass

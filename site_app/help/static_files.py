@@ -7,7 +7,7 @@ gzip copy ``make docs`` writes beside each text file, an ETag (a revisit gets a
 workers after a guide rebuild (README, Production). Whatever is not a file — the
 /help/ root with its language redirect, /help/go/<topic>, a missing page — and a
 request for a host the site does not serve go on to Flask
-(:mod:`site_app.help.views`, :mod:`site_app.hosts`).
+(:mod:`site_app.help.views`, :mod:`site_app.security.hosts`).
 
 WhiteNoise replaced a hand-written middleware on evidence (bench/README.md, two
 runs): as fast or faster (1.1–1.3× a bare Flask page's throughput against

@@ -47,7 +47,7 @@ def help_url(topic: str, locale: str | None = None, external: bool = False) -> s
     """The link to ``topic``: straight to its paragraph, or the stable /help/go redirect.
 
     Mails use the stable redirect (``external``), since they outlive page moves; it is
-    built on ``PUBLIC_URL`` (:mod:`site_app.hosts`), never on the request's ``Host``.
+    built on ``PUBLIC_URL`` (:mod:`site_app.security.hosts`), never on the request's ``Host``.
     """
     locale = locale or str(get_locale())
     if external:

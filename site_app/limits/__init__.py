@@ -14,7 +14,6 @@ Every refusal is a :class:`Blocked` error naming its cause; ``errors.py`` gives 
 its own page, reference and help topic.
 """
 
-import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -27,7 +26,9 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
+from ..accounts.addresses import stored_address
 from ..extensions import limiter
+from ..security.network import client_network
 
 log = logging.getLogger(__name__)
 
@@ -45,20 +46,6 @@ class Blocked(TooManyRequests):
         self.reset_at = reset_at
         #: Set when the page is shown again (see :func:`keep_limit_page`).
         self.shown_until = shown_until
-
-
-def client_network() -> str:
-    """The client's IPv4 address, or the /64 of its IPv6 address."""
-    address = request.remote_addr or ""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if ip.version == 6:
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 class _Counters:
@@ -149,7 +136,7 @@ def count_password_attempt(
     """Count an attempt before its password is verified; raise :class:`Blocked` (B2) if
     this network has failed too often. ``email`` is the validated address, or None (an
     invalid address opens no counter of its own). ``browser``: a browser known for the
-    account (site_app/known_browsers.py), whose failures are its own count — so it is
+    account (site_app/accounts/known_browsers.py), whose failures are its own count — so it is
     never protected against because of strangers, nor adds to their count."""
     network = client_network()
     if not _hit("LOGIN_FAILURES_PER_IP", "login-ip", network):
@@ -223,7 +210,7 @@ def count_mail_request(email: str, browser: str | None = None) -> None:
     refused form. Counted whether or not the address has an account, so the quota tells
     nobody which addresses do. Raise :class:`Blocked` when this network (per page) or this
     address has asked for too many. ``browser``: a browser known for the address
-    (site_app/known_browsers.py) counts on a quota of its own, of the same size, that
+    (site_app/accounts/known_browsers.py) counts on a quota of its own, of the same size, that
     strangers cannot spend (cause ``mail-own`` when it spent it itself)."""
     network, page = client_network(), f"mail-from:{request.endpoint}"
     if not _hit("MAIL_ACTIONS_PER_IP", page, network):
@@ -246,8 +233,6 @@ def contact_limits(view):
     """The contact form's own limits, ``CONTACT_PER_IP`` per network and ``CONTACT_PER_EMAIL``
     acknowledgements per sender address, counted on every POST: never the sign-up and reset
     quotas above, so someone they block can still reach support."""
-    from ..forms import stored_address
-
     limited = limiter.limit(
         lambda: current_app.config["CONTACT_PER_EMAIL"],
         key_func=lambda: stored_address(request.form.get("email", "")[:254]) or "",

@@ -1,7 +1,7 @@
 """How mail leaves the app: the outbox, its delivery, the development mailbox, ``flask outbox``,
 and the deferred jobs its deliverers run (:mod:`.jobs`).
 
-Which mails a feature sends stays with the feature (``site_app/notifications.py`` for
+Which mails a feature sends stays with the feature (``site_app/accounts/notifications.py`` for
 accounts, ``site_app/contact/messages.py`` for contact); they call :func:`queue_mail`, commit,
 then :func:`dispatch`.
 """
@@ -45,6 +45,6 @@ def init_app(app: Flask) -> None:
             "(development: set DEV_MAILBOX to read them at /dev/mailbox)"
         )
 
-    app.extensions["outbox"] = BackgroundDeliverer(app)
+    app.extensions["outbox"] = BackgroundDeliverer(app, before=run_pending_jobs)
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)

@@ -48,7 +48,7 @@ def status_command():
     """Show how many mails are pending, how long the oldest has waited, each one's error,
     and the deferred jobs waiting.
 
-    The backlog is for operators only: anonymous pages never show it (site_app/health.py).
+    The backlog is for operators only: anonymous pages never show it (site_app/main/health.py).
     """
     pending = db.session.scalars(
         select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)

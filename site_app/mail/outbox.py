@@ -12,6 +12,7 @@ Message-ID (at-least-once).
 import logging
 import smtplib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
@@ -178,11 +179,12 @@ def _erase_marked_sent_mails() -> None:
 
 
 class BackgroundDeliverer:
-    """One thread per process that runs the deferred jobs (:mod:`.jobs`) and delivers right
-    after a commit, and retries every minute."""
+    """One thread per process that runs the deferred jobs (``before``: :mod:`.jobs`, which
+    builds on this module) and delivers right after a commit, and retries every minute."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, before: Callable[[], object] = lambda: None) -> None:
         self.app = app
+        self.before = before
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -201,9 +203,7 @@ class BackgroundDeliverer:
             self.wake.clear()
             with self.app.app_context():
                 try:
-                    from .jobs import run_pending_jobs
-
-                    run_pending_jobs()  # first: the jobs queue mails
+                    self.before()  # first: the jobs queue mails
                     deliver_pending()
                 except Exception:  # keep the thread alive; the mails stay pending
                     log.exception("outbox delivery failed")

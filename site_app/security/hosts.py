@@ -14,13 +14,13 @@ matching drops ``[::1]``; the check is therefore a first ``before_request``.
 """
 
 import logging
-import re
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
+from werkzeug.exceptions import BadRequest
 from werkzeug.wsgi import get_host
 
-from ..settings import SettingsError
+from ..settings import HOST, parse_public_url
 
 log = logging.getLogger(__name__)
 
@@ -31,48 +31,16 @@ DEVELOPMENT_URL = "http://127.0.0.1:5000"
 #: Answered whatever the host: load balancers probe with the machine's address.
 ANY_HOST_PATHS = ("/healthz", "/healthz/details")
 
-_HOST = re.compile(r"(?:\[(?P<ipv6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9.-]+))(?::[0-9]{1,5})?", re.I)
 
+class HostNotServed(BadRequest):
+    """A request for a host this site does not serve; ``errors.py`` renders it."""
 
-class PublicUrlError(SettingsError):
-    """``PUBLIC_URL`` is not a site address; raised at start so the app does not run."""
-
-
-def parse_public_url(value) -> str | None:
-    """Return ``value`` as ``scheme://host[:port]``, or None when unset.
-
-    Raises :class:`PublicUrlError`, naming the key, for anything else than an
-    http(s) address without path, query, fragment or credentials.
-    """
-    if value is None or value == "":
-        return None
-    example = "such as https://help.example.org"
-    if not isinstance(value, str):
-        raise PublicUrlError(f"PUBLIC_URL must be the site's address, {example}: got {value!r}")
-    try:
-        parts = urlsplit(value.strip())
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
-        parts = None
-    problem = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        problem = "it needs http:// or https:// and a host name"
-    elif parts.path not in ("", "/") or parts.query or parts.fragment:
-        problem = "the app is served at the root of its host: no path, query or fragment"
-    elif parts.username is not None or parts.password is not None:
-        problem = "no user name or password in it"
-    elif not _HOST.fullmatch(parts.netloc):
-        problem = "the host name has characters a host name cannot have"
-    if problem:
-        raise PublicUrlError(
-            f"PUBLIC_URL must be the site's address, {example} ({problem}): got {value!r}"
-        )
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    reference = "E400-HOST"
 
 
 def hostname(host: str) -> str | None:
     """The host name of a ``Host`` value (lower case, IPv6 without brackets), or None."""
-    match = _HOST.fullmatch(host or "")
+    match = HOST.fullmatch(host or "")
     if match is None:
         return None
     return (match["ipv6"] or match["name"]).lower().rstrip(".")
@@ -128,15 +96,13 @@ def init_app(app: Flask) -> None:
 
     def refuse_other_hosts():
         if request.path in ANY_HOST_PATHS or is_served(app, request.host):
-            return None
-        from ..errors import error_response
-
+            return
         log.warning(
             "refused a request for host %r (served: %s; set PUBLIC_URL)",
             request.host,
             ", ".join(sorted(served_hostnames(app))),
         )
-        return error_response(400, reference="E400-HOST")
+        raise HostNotServed()
 
     # First of all: before the limiter counts anything or a form is read.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_other_hosts)
