@@ -205,3 +205,25 @@ def test_a_rebuilt_guide_is_served_once_the_app_restarts(make_app, help_site, tm
         after = get(restarted, "/help/stylesheets/extra.css", headers={"Accept-Encoding": encoding})
         assert after.text_body.startswith("/* edited */")
         assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_a_path_the_file_system_cannot_hold_is_a_missing_page(client):
+    """A NUL byte, a name longer than 255 bytes, or a path past the system's length limit
+    cannot name a file of the guide: the missing page's plain 404 (before: 500, with a
+    logged traceback)."""
+    other = LANGUAGES[1]
+    probes = [
+        "%00",
+        "a%00b",
+        f"{other}/%00/",
+        "a" * 256,
+        f"{other}/" + "a" * 256 + "/page/",
+        "é" * 128,  # 256 bytes in UTF-8
+        "/".join(["a" * 200] * 30),  # each name fits, the whole path does not
+    ]
+    for probe in probes:
+        part = f"{other}/" if probe.startswith(f"{other}/") else ""
+        missing = get(client, f"/help/{part}no-such-page")
+        answer = get(client, f"/help/{probe}")
+        assert answer.status_code == 404, probe
+        assert answer.text_body == missing.text_body, probe

@@ -7,7 +7,9 @@ guide that was not built (503).
 
 A path that leads outside the built guide (``..%2f``, which arrives decoded as
 ``../``) is a missing page, and nothing is looked up for it: answering a folder
-outside with its redirect told strangers which folders exist on the machine.
+outside with its redirect told strangers which folders exist on the machine. A path
+no file can have (a NUL byte, a name over 255 bytes, a path over the system's limit)
+is a missing page too, not a 500.
 """
 
 from pathlib import Path
@@ -46,22 +48,46 @@ def page(path):
     if path == "" and select_locale() != current_app.config["LANGUAGES"][0]:
         if (site / select_locale() / "index.html").is_file():
             return redirect(f"/help/{select_locale()}/")
+    if not _nameable(path):
+        return _not_found(site, path)
     if not _inside(site, path):
         return _not_found(site, "")
     if path == "" or path.endswith("/"):
         path += "index.html"
-    elif (site / path).is_dir():
+    elif _is_dir(site / path):
         return redirect(f"/help/{path}/", code=301)
     try:
         return send_from_directory(site, path, max_age=_max_age(path))
-    except NotFound:
+    except (NotFound, OSError, ValueError):
         return _not_found(site, path)
 
 
+#: The longest file name most file systems hold, in bytes.
+NAME_MAX = 255
+
+
+def _nameable(path: str) -> bool:
+    """False for what no file can be called: a NUL byte, a name over :data:`NAME_MAX` bytes
+    (the look-up raised ``ValueError`` or ``OSError``: a 500 before)."""
+    return "\x00" not in path and all(len(name.encode()) <= NAME_MAX for name in path.split("/"))
+
+
 def _inside(site: Path, path: str) -> bool:
-    """Tell whether ``path`` names something inside the guide (symbolic links followed)."""
+    """Tell whether ``path`` names something inside the guide (symbolic links followed);
+    False when the system refuses to look it up (a path over its length limit)."""
     joined = safe_join(str(site), path)  # None for "..", absolute paths and the like
-    return joined is not None and Path(joined).resolve().is_relative_to(site.resolve())
+    try:
+        return joined is not None and Path(joined).resolve().is_relative_to(site.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    """``path.is_dir()``, False when the system cannot look the path up (too long)."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _max_age(path: str) -> int:
