@@ -57,6 +57,42 @@ def parts(message) -> list[str]:
     return [message.get_body(preferencelist=(kind,)).get_content() for kind in ("plain", "html")]
 
 
+@pytest.mark.both_databases
+def test_a_reference_already_given_is_drawn_again(make_app, inbox, monkeypatch):
+    """Two senders, one reference drawn twice: the second sender gets a new one.
+
+    A reference is six random hex digits, so two messages can draw the same one; the
+    second used to be a 500 (the unique constraint) and its message was lost. The draws
+    are fixed here so the collision happens every time.
+    """
+    from site_app.contact import messages
+
+    draws = iter(["C-AAAAAA", "C-AAAAAA", "C-AAAAAA", "C-BBBBBB"])
+    monkeypatch.setattr(messages, "new_reference", lambda: next(draws))
+    app = make_app()
+    first, second = app.test_client(), app.test_client()
+    for person, address, text in (
+        (first, "first@example.org", "Premier message."),
+        (second, "second@example.org", "Second message."),
+    ):
+        answer = submit(person, "/contact", {"email": address, "topic": "other", "message": text})
+        assert answer.status_code == 302, address
+    assert "C-BBBBBB" in second.get("/contact/sent").text
+    assert "C-BBBBBB" in inbox.last("second@example.org")["Subject"]
+    assert "C-AAAAAA" in first.get("/contact/sent").text
+    assert "C-AAAAAA" in inbox.last("first@example.org")["Subject"]
+    with app.app_context():
+        stored = db.session.execute(
+            select(ContactMessage.reference, ContactMessage.email, ContactMessage.message)
+        ).all()
+    assert sorted(stored) == [
+        ("C-AAAAAA", "first@example.org", "Premier message."),
+        ("C-BBBBBB", "second@example.org", "Second message."),
+    ]
+    to_support = [m["Subject"] for m in inbox.to("support@example.org")]
+    assert len(to_support) == 2 and "C-BBBBBB" in to_support[1]
+
+
 PHISHING = "Votre compte sera supprimé ce soir : confirmez vite sur http://evil.example/login"
 
 

@@ -7,6 +7,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..help.topics import help_url
@@ -33,19 +34,40 @@ def subject_for(reference: str | None) -> str | None:
     return REFERENCE_SUBJECTS.get(reference) or REFERENCE_SUBJECTS.get(reference.split("-")[0])
 
 
+#: References drawn before giving up: a draw may repeat one given before (16.7 million exist).
+REFERENCE_DRAWS = 5
+
+
+def new_reference() -> str:
+    """A reference to give the sender: ``C-`` and six random hex digits."""
+    return f"C-{secrets.token_hex(3).upper()}"
+
+
 def send_contact_message(
     email: str, topic: str, message: str, locale: str, error_reference: str | None
 ) -> ContactMessage:
-    """Store the message, mail it to support and acknowledge it to the sender."""
-    contact = ContactMessage(
-        reference=f"C-{secrets.token_hex(3).upper()}",
-        email=email,
-        topic=topic,
-        message=message,
-        error_reference=error_reference or None,
-        locale=locale,
-    )
-    db.session.add(contact)
+    """Store the message, mail it to support and acknowledge it to the sender.
+
+    A reference drawn for an earlier message is drawn again (the unique constraint
+    says so, even for two messages sent at once): that was a 500, and the message lost.
+    """
+    for _ in range(REFERENCE_DRAWS):
+        contact = ContactMessage(
+            reference=new_reference(),
+            email=email,
+            topic=topic,
+            message=message,
+            error_reference=error_reference or None,
+            locale=locale,
+        )
+        db.session.add(contact)
+        try:
+            db.session.flush()
+            break
+        except IntegrityError:  # that reference was given already
+            db.session.rollback()
+    else:
+        raise RuntimeError(f"no free contact reference in {REFERENCE_DRAWS} draws")
     support = current_app.config["SUPPORT_EMAIL"]
     languages = current_app.config["LANGUAGES"]
     context = {
