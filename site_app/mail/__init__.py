@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 def init_app(app: Flask) -> None:
     """Register the per-process deliverer, the development mailbox and ``flask outbox``."""
+    from . import wording
     from .cli import outbox_cli
     from .mailbox import bp
 
@@ -48,3 +49,4 @@ def init_app(app: Flask) -> None:
     app.extensions["outbox"] = BackgroundDeliverer(app, before=run_pending_jobs)
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)
+    wording.init_app(app)

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, select, update
 from ..clock import utcnow
 from ..extensions import db
 from ..models import OutboxMail
+from . import wording
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ CLAIM_LEASE = timedelta(minutes=5)
 def queue_mail(kind: str, recipient: str, locale: str, subject: str, **context) -> OutboxMail:
     """Render ``email/<kind>.txt`` and ``.html`` in ``locale`` and add the mail to the outbox.
 
-    ``subject`` is a lazy string, translated here. The caller commits.
+    ``subject`` is a lazy string, translated here, as is the sender's name. The caller commits.
     """
     with force_locale(locale):
         context.update(locale=locale)
@@ -43,7 +44,7 @@ def queue_mail(kind: str, recipient: str, locale: str, subject: str, **context) 
             message_id=make_msgid(domain=_sender_domain()),
             kind=kind,
             recipient=recipient,
-            sender=current_app.config["MAIL_DEFAULT_SENDER"],
+            sender=wording.sender(locale),
             subject=str(subject),
             body_text=render_template(f"email/{kind}.txt", subject=subject, **context),
             body_html=render_template(f"email/{kind}.html", subject=subject, **context),

@@ -1,0 +1,105 @@
+"""Who a mail comes from and how its dates read, in every language (issue 22, items 1 and 4).
+
+A reader who does not read French finds the mail by its sender's name; every date a mail
+gives reads the same way (long date, hours:minutes, UTC), from one helper.
+"""
+
+import re
+from datetime import UTC, datetime
+from email.utils import parseaddr
+
+import pytest
+from conftest import PASSWORD, submit
+from flask_babel import force_locale, gettext
+
+from site_app.accounts import notifications
+from site_app.accounts import rules as accounts
+from site_app.config import LANGUAGES
+from site_app.extensions import db
+from site_app.mail import deliver_pending
+
+#: The instant the dated mails are sent at, and how a native reader expects it written.
+SENT_AT = datetime(2026, 11, 28, 14, 5, 42, tzinfo=UTC)
+EXPECTED = {
+    "fr": "28 novembre 2026 à 14:05 UTC",
+    "en": "November 28, 2026 at 2:05\u202fPM UTC",  # CLDR: a narrow no-break space
+    "ar": "28 نوفمبر 2026 الساعة 2:05 م بتوقيت UTC",
+}
+
+
+def app_name(app, lang):
+    """The app's name in ``lang``, as its catalogs say it (the header of every mail)."""
+    with app.test_request_context(), force_locale(lang):
+        return gettext("Help center")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sender_is_named_in_the_mails_language(app, client, inbox, lang):
+    address = f"sender-{lang}@example.org"
+    submit(client, f"/signup?lang={lang}", {"email": address, "password": PASSWORD})
+    sender = inbox.last(address)["From"].addresses[0]
+    assert sender.display_name == app_name(app, lang)
+    assert sender.addr_spec == parseaddr(app.config["MAIL_DEFAULT_SENDER"])[1]
+
+
+def test_each_language_has_its_own_sender_name(app):
+    names = {lang: app_name(app, lang) for lang in LANGUAGES}
+    assert len(set(names.values())) == len(LANGUAGES), names
+
+
+def test_the_configured_address_is_kept_and_named_in_the_mails_language(make_app, inbox):
+    app = make_app(MAIL_DEFAULT_SENDER="Ops desk <ops@example.com>")
+    with app.app_context():
+        accounts.register("ops-desk@example.org", PASSWORD, LANGUAGES[0])
+    sender = inbox.last("ops-desk@example.org")["From"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == (
+        app_name(app, LANGUAGES[0]),
+        "ops@example.com",
+    )
+
+
+def dated_mails(app, inbox, lang, time_machine):
+    """The activation mail, then every other mail that gives a date, sent at :data:`SENT_AT`
+    to an account in ``lang``."""
+    address = f"dated-{lang}@example.org"
+    time_machine.move_to(SENT_AT, tick=False)
+    with app.app_context():
+        accounts.register(address, PASSWORD, lang)  # sends the activation mail
+        activation = inbox.last(address)
+        user = accounts.find_user(address)
+        for notify in (
+            notifications.password_changed,
+            notifications.account_targeted,
+            notifications.account_deleted,
+        ):
+            notify(user)
+        db.session.commit()
+        deliver_pending(flush=True)
+    others = inbox.to(address)[1:]
+    assert len(others) == 3, [m["Subject"] for m in others]
+    return activation, others
+
+
+def parts(mail):
+    """The text part and the HTML part's text."""
+    html = mail.get_body(preferencelist=("html",)).get_content()
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    return text, re.sub(r"<[^>]+>", "", html)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_mail_writes_its_date_one_way(app, inbox, lang, time_machine):
+    activation, others = dated_mails(app, inbox, lang, time_machine)
+    for mail in [activation, *others]:
+        for part in parts(mail):
+            where = f"{lang} {mail['Subject']!r}:\n{part}"
+            assert re.search(r"\d:\d\d\b", part) and "UTC" in part, where
+            assert not re.search(r"\d:\d\d:\d\d", part), f"seconds in {where}"
+            assert not re.search(r"\bTU\b|التوقيت العالمي|GMT", part), where
+    expected = EXPECTED[lang]  # a native reader's spelling of SENT_AT, and of 48 hours later
+    for mail in others:
+        for part in parts(mail):
+            assert expected in part, f"{lang} {mail['Subject']!r}: no {expected!r} in\n{part}"
+    deadline = expected.replace("28", "30", 1)
+    for part in parts(activation):
+        assert deadline in part, f"{lang}: no {deadline!r} in\n{part}"
