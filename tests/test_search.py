@@ -111,7 +111,7 @@ def test_readers_find_the_answering_paragraph_tuned_set(node, lang):
 #: down. Since the second round of issue 21 this set is tuning data (its misses were fixed
 #: by general means: stop words, verb forms, synonyms, ranking); the second held-out set
 #: measures what the search does with questions nobody tuned it for.
-HELD_OUT_REACHED = {"fr": (45, 49), "en": (46, 49), "ar": (43, 48)}
+HELD_OUT_REACHED = {"fr": (46, 49), "en": (47, 50), "ar": (45, 49)}
 
 
 def _goal(lang):

@@ -8,7 +8,9 @@
  *   the topic (its labels and sentences: 2), the text (1), half as much when it only starts
  *   a longer word there;
  * - more when the heading (or the topic's keywords, the app's strings) has the words as
- *   typed, whole: « supprimé » is « Compte supprimé », not « Supprimer le compte »;
+ *   typed, whole: « supprimé » is « Compte supprimé », not « Supprimer le compte »; a bit
+ *   less when only without accents: « demandes » is « Trop de demandes » first, then
+ *   « Trop d'e-mails demandés »;
  * - a word that the heading or the topic's keywords only say inside a compound of the
  *   language (« mot de passe », « تسجيل الدخول »), whose other words the query lacks, counts
  *   as text there: « passé » is not « mot de passe », « التسجيل » (signing up) not
@@ -34,6 +36,8 @@ self.guideSearchRanking = function (tools) {
      the heading's synonyms. */
   var EXACT_IN = { title: 1, topic: 0.5, labels: 0.5, app: 0.5, keywords: 0.25 };
   var EXACT = 0.25;
+  /* The same, found only without accents (« demandes » typed: « demandés »). */
+  var FOLDED = 0.75;
   /* A query that is the heading or one of the topic's keywords (two words or more),
      nothing else; one of the app's labels for the topic (several topics may share it). */
   var KEYWORD = 1.5;
@@ -43,7 +47,9 @@ self.guideSearchRanking = function (tools) {
 
   var keywordsOf = {}; /* location → its heading, topic's keywords and app labels of two
                           words or more, as indexed: {tokens, factor} */
-  var wholeWords = {}; /* location → its words as typed (EXACT_IN fields) → their weight */
+  var wholeWords = {}; /* location → its words as typed (EXACT_IN fields), folded → their
+                          weight */
+  var accentedWords = {}; /* the same, accents kept */
   var phrasesOf = {}; /* location → its heading and keywords, words as indexed, in order */
 
   function remember(docs, separator) {
@@ -60,12 +66,18 @@ self.guideSearchRanking = function (tools) {
       }).concat(labels.map(function (words) { return { tokens: words, factor: LABEL }; }))
         .filter(function (line) { return line.tokens.length > 1; });
       var own = {};
+      var accented = {};
       Object.keys(EXACT_IN).forEach(function (name) {
-        tools.words(String(doc[name] || "").replace(/<[^>]*>/g, " ")).forEach(function (w) {
-          own[w] = Math.max(own[w] || 0, EXACT_IN[name]);
+        var text = String(doc[name] || "").replace(/<[^>]*>/g, " ");
+        tools.words(text).forEach(function (w) {
+          own[w] = Math.max(own[w] || 0, EXACT_IN[name] * FOLDED);
+        });
+        tools.accented(text).forEach(function (w) {
+          accented[w] = Math.max(accented[w] || 0, EXACT_IN[name]);
         });
       });
       wholeWords[doc.location] = own;
+      accentedWords[doc.location] = accented;
     });
   }
 
@@ -144,6 +156,7 @@ self.guideSearchRanking = function (tools) {
     items.forEach(function (item) {
       if (!(item.score > 0)) { return; }
       var own = wholeWords[item.location] || {};
+      var accented = accentedWords[item.location] || {};
       var sum = 0;
       var whole = 0;
       query.units.forEach(function (unit) {
@@ -154,7 +167,8 @@ self.guideSearchRanking = function (tools) {
           sum += idf[n] * (word.weak ? Math.min(level, 1) : level) / unit.length;
           whole += Math.max.apply(null, [0].concat(word.typed.map(function (w) {
             return own[w] || 0;
-          }))) / unit.length;
+          }), (word.accented || []).map(function (w) { return accented[w] || 0; }))) /
+            unit.length;
         });
       });
       sum *= Math.max.apply(null, [1].concat((keywordsOf[item.location] || [])

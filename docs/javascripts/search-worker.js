@@ -9,8 +9,10 @@
  * docs/search/languages.yml), is
  * - kept when it starts a word of the index, as typed or without its accents and Arabic
  *   diacritics (Material then searches it as a prefix);
- * - else tried without a verb prefix or suffix, or with another person's prefix, and as
- *   its verbal noun (Arabic « أحذف » → « حذف », « أغير » → « غير », « تغيير »);
+ * - else tried as typed before the index's cuts, without a verb prefix or suffix (or a
+ *   noun's ending: « validation » → « valid »), a doubled last letter undone, with another
+ *   person's prefix, and as its verbal noun, rather than the bare stem when the guide has
+ *   it (Arabic « أحذف » → « حذف », « أغير » → « تغيير », « وصلني » → « تصل »);
  * - else, with five letters or more, replaced by the words of the index one edit away
  *   (a typo: « pasword », « activaton »);
  * - else dropped: a word found nowhere must not hide what the others find (DocSearch's
@@ -59,7 +61,8 @@
   var compounds = []; /* [« mot », « pass »]: words that rank as one */
   var weak = []; /* « impossibl »: ranks as text wherever it is */
   var asked = []; /* the prepared queries, in order, waiting for their results */
-  var present = {}; /* a stem of verb_initials → its present tense forms (stems()) */
+  var present = {}; /* a verb's stem → its forms for other persons, its present tense
+                       (stems()) */
   /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
   var channel = typeof BroadcastChannel === "function" ?
     new BroadcastChannel("help-search") : null;
@@ -102,7 +105,8 @@
   self.addEventListener = listen;
   importNative.call(self, new URL("search-ranking.js", self.location.href).href);
   var ranking = self.guideSearchRanking({
-    split: split, words: words, fold: fold, index: function () { return index; },
+    split: split, words: words, accented: accented, fold: fold,
+    index: function () { return index; },
     compounds: function () { return compounds; }
   });
 
@@ -120,6 +124,12 @@
   /* The words of ``text`` as typed: elisions and prefixes off, endings kept, folded. */
   function words(text) {
     return split(text, wordSeparator).map(fold);
+  }
+
+  /* The same, accents kept (lowercase). */
+  function accented(text) {
+    return split(text, wordSeparator).map(function (w) { return w.toLowerCase(); })
+      .filter(function (w) { return w.length > 1; });
   }
 
   function found(pattern) {
@@ -182,14 +192,24 @@
           fold(typed.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")) : word;
         var forms = tokens.length ? [] : stems(word).concat(whole !== word ? stems(whole) : [])
           .filter(function (form, n, all) { return all.indexOf(form) === n; });
+        var chosen = [];
         for (var v = 0; v < forms.length; v++) {
-          search = [forms[v]].concat(nouns(forms[v]), present[forms[v]] || [])
-            .filter(function (form) { return found(lunr.TokenSet.fromString(form + "*")).length; });
-          tokens = [].concat.apply([], search.map(function (form) {
+          var exists = function (form) {
+            return found(lunr.TokenSet.fromString(form + "*")).length;
+          };
+          /* The verbal noun, when the guide has it, rather than the bare stem (« أغير »:
+             « تغيير », not « غير », which is also "not"). */
+          var named = nouns(forms[v]).filter(exists);
+          search = (named.length ? named : [forms[v]]).concat(present[forms[v]] || [])
+            .filter(exists);
+          tokens = tokens.concat.apply(tokens, search.map(function (form) {
             return found(lunr.TokenSet.fromString(form + "*"));
           }));
-          if (tokens.length) { break; }
+          chosen = chosen.concat(search.filter(function (form) {
+            return chosen.indexOf(form) === -1;
+          }));
         }
+        if (forms.length) { search = chosen; }
         var meant = words(typed);
         if (!tokens.length && word.length >= TYPO_LENGTH) {
           search = found(lunr.TokenSet.fromFuzzyString(word, 1)).sort()
@@ -202,7 +222,8 @@
         if (tokens.length) {
           kept.push({ search: search, tokens: tokens, typed: meant.filter(function (w) {
             return w.length > 1;
-          }), weak: search.some(function (form) { return weak.indexOf(fold(form)) !== -1; }) });
+          }), accented: meant === search ? [] : accented(typed),
+          weak: search.some(function (form) { return weak.indexOf(fold(form)) !== -1; }) });
         } else if (dropped.indexOf(typed) === -1) {
           dropped.push(typed);
         }
@@ -265,10 +286,14 @@
             return other.length === 1;
           }).map(function (other) { return other + stem.slice(1); });
         }
-        /* The same verb for another person (« يصل », it arrives: « تصل »). */
+        /* The same verb for another person (« يصل », it arrives: « تصل »), searched with
+           the stem too (« أفعل »: « يفعل »). */
         if (p && stem.length >= 2) {
           affixes.prefixes.forEach(function (other) {
-            if (other !== p && other.length === 1) { others.push(other + stem); }
+            if (other !== p && other.length === 1) {
+              others.push(other + stem);
+              present[stem] = (present[stem] || []).concat([other + stem]);
+            }
           });
         }
       });
