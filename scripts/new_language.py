@@ -34,7 +34,7 @@ from babel.messages.frontend import CommandLineInterface
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from translations import _AnyTagLoader, languages  # noqa: E402
+from translations import i18n_entries, languages  # noqa: E402
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?\n)---\s*\n", re.S)
 
@@ -73,9 +73,7 @@ def add_guide_language(config_file: Path, code: str, name: str, direction: str) 
     one, whose strings the translator then replaces.
     """
     text = config_file.read_text(encoding="utf-8")
-    config = yaml.load(text, Loader=_AnyTagLoader)
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    model = next(e for e in i18n["languages"] if not e.get("default"))
+    model = next(e for e in i18n_entries(config_file) if not e.get("default"))
     entry = {
         "locale": code,
         "name": name,

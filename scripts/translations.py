@@ -24,6 +24,7 @@ HOOK = ROOT / "overrides" / "hooks" / "translation_status.py"
 
 
 def _load_hook():
+    sys.path.insert(0, str(HOOK.parent))  # its sibling i18n_build.py, as MkDocs does
     spec = importlib.util.spec_from_file_location("translation_status", HOOK)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
@@ -38,15 +39,24 @@ class _AnyTagLoader(yaml.SafeLoader):
 _AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def mkdocs_config(config_file: Path) -> dict:
+    """``mkdocs.yml`` as plain data: the one reader of it for scripts and tests alike."""
+    return yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+
+
+def i18n_entries(config_file: Path) -> list[dict]:
+    """The i18n plugin's ``languages:`` entries, as written (locale, default, extra …)."""
+    for plugin in mkdocs_config(config_file).get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            return plugin["i18n"]["languages"]
+    raise SystemExit(f"{config_file}: no i18n plugin configured")
+
+
 def languages(config_file: Path) -> tuple[str, list[str]]:
     """The default language and every built language, from the i18n plugin's settings."""
-    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
-    for plugin in config.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            entries = plugin["i18n"]["languages"]
-            default = next(e["locale"] for e in entries if e.get("default"))
-            return default, [e["locale"] for e in entries if e.get("build", True)]
-    raise SystemExit(f"{config_file}: no i18n plugin configured")
+    entries = i18n_entries(config_file)
+    default = next(e["locale"] for e in entries if e.get("default"))
+    return default, [e["locale"] for e in entries if e.get("build", True)]
 
 
 def main(argv=None) -> int:

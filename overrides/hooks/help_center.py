@@ -28,7 +28,6 @@ Set ``HELP_SEARCH_PLAIN=1`` to keep the theme's own search index (``bench/search
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -36,6 +35,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import help_search
+import i18n_build  # overrides/hooks/i18n_build.py: all we read of mkdocs-static-i18n
 import site_files  # overrides/hooks/site_files.py (MkDocs puts a hook's folder on sys.path)
 import topic_registry
 from mkdocs.exceptions import PluginError
@@ -68,13 +68,6 @@ _state = _State()
 # -- helpers ----------------------------------------------------------------------
 
 
-def _i18n(config):
-    plugin = config.plugins.get("i18n")
-    if plugin is None:
-        raise PluginError("help_center hook: the i18n plugin is not configured")
-    return plugin
-
-
 def _page_name(src_uri: str, languages) -> str:
     """``troubleshooting.en.md`` → ``troubleshooting``: the page, whatever its language."""
     name = src_uri.removesuffix(".md")
@@ -88,20 +81,20 @@ def _page_name(src_uri: str, languages) -> str:
 
 def on_pre_build(config, **kwargs):
     """Start a fresh run when the default language is about to be built."""
-    i18n = _i18n(config)
-    if not i18n.building:
-        _state.__init__()
-        check_ui_strings(i18n)
+    global _state
+    if not i18n_build.inner_build(config):
+        _state = _State()
+        check_ui_strings(config)
 
 
-def check_ui_strings(i18n) -> None:
+def check_ui_strings(config) -> None:
     """Every language defines the same ``extra: ui:`` strings as the default one.
 
     The templates read them (``config.extra.ui.account`` …); a string missing in a
     language would render as nothing.
     """
-    languages = {lang.locale: lang for lang in i18n.config.languages if lang.build}
-    default = i18n.default_language
+    languages = i18n_build.language_settings(config)
+    default = i18n_build.default_language(config)
     expected = set(((languages[default].extra or {}).get("ui") or {}).keys())
     if not expected:
         raise PluginError(f"language '{default}' has no 'extra: ui:' strings in mkdocs.yml")
@@ -124,8 +117,8 @@ def on_files(files, config, **kwargs):
     file without a language suffix, such as ``assets/screenshots/en/home.png``.
     Those are shared by all languages: they are put back.
     """
-    i18n = _i18n(config)
-    suffix = re.compile(r"\.(" + "|".join(map(re.escape, i18n.all_languages)) + r")\.[^./]+$")
+    languages = i18n_build.all_languages(config)
+    suffix = re.compile(r"\.(" + "|".join(map(re.escape, languages)) + r")\.[^./]+$")
     present = {file.src_uri for file in files}
     for file in get_files(config):
         if (
@@ -139,13 +132,13 @@ def on_files(files, config, **kwargs):
 
 def on_nav(nav, config, files, **kwargs):
     """Check that every registered topic is an explicit heading id in this language."""
-    i18n = _i18n(config)
-    lang = i18n.current_language
+    lang = i18n_build.current_language(config)
+    languages = i18n_build.all_languages(config)
     registry = topic_registry.load(config)
     found: dict[str, str] = {}
     # Every page exists in every language (fallback_to_default is off).
-    pages = {_page_name(file.src_uri, i18n.all_languages) for file in files.documentation_pages()}
-    if lang == i18n.default_language:
+    pages = {_page_name(file.src_uri, languages) for file in files.documentation_pages()}
+    if lang == i18n_build.default_language(config):
         _state.page_names = pages
     missing_pages = sorted(_state.page_names - pages)
     if missing_pages:
@@ -224,23 +217,21 @@ def _site_path(config) -> str:
 
 def on_post_page(output, page, config, **kwargs):
     """English pages search the English index (see ``site_files.rebase_config_script``)."""
-    i18n = _i18n(config)
-    _state.pages.setdefault(i18n.current_language, []).append(page.url)
-    return site_files.rebase_config_script(output, i18n.current_language, i18n.default_language)
+    lang, default = i18n_build.current_language(config), i18n_build.default_language(config)
+    _state.pages.setdefault(lang, []).append(page.url)
+    return site_files.rebase_config_script(output, lang, default)
 
 
 def on_template_context(context, template_name, config, **kwargs):
     """The 404 page is served at any depth: its switcher links to the language roots."""
     if template_name == "404.html":
-        i18n = _i18n(config)
-        config.extra.alternate = copy.deepcopy(i18n.extra_alternate)
+        config.extra.alternate = i18n_build.switcher_links(config)
     return context
 
 
 def on_post_template(output, template_name, config, **kwargs):
     """Keep each language's 404 page and sitemap (the last language's would win)."""
-    i18n = _i18n(config)
-    lang, default = i18n.current_language, i18n.default_language
+    lang, default = i18n_build.current_language(config), i18n_build.default_language(config)
     if template_name == "404.html":
         _state.not_found_pages[lang] = site_files.rebase_config_script(output, lang, default)
     elif template_name == "sitemap.xml":
@@ -251,17 +242,17 @@ def on_post_template(output, template_name, config, **kwargs):
 @event_priority(-200)  # after the i18n plugin, which builds the other languages
 def on_post_build(config, **kwargs):
     """Once every language is built: 404 pages, per-language search, topics.json."""
-    i18n = _i18n(config)
-    if i18n.building:
+    if i18n_build.inner_build(config):
         return  # an inner language build: the outer one finishes the job
     site = Path(config.site_dir)
-    default = i18n.default_language
+    default = i18n_build.default_language(config)
+    languages = i18n_build.build_languages(config)
     site_files.write_per_language(site, "404.html", _state.not_found_pages, default)
     site_files.write_sitemaps(site, _state.sitemaps, _state.pages, default)
-    site_files.split_search_index(site, i18n.build_languages, default)
+    site_files.split_search_index(site, languages, default)
     if not os.environ.get("HELP_SEARCH_PLAIN"):
-        help_search.prepare_site(config, site, i18n.build_languages, default)
-    topics = {lang: _state.topics.get(lang, {}) for lang in i18n.build_languages}
+        help_search.prepare_site(config, site, languages, default)
+    topics = {lang: _state.topics.get(lang, {}) for lang in languages}
     (site / "topics.json").write_text(
         json.dumps(topics, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )

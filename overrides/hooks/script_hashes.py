@@ -18,6 +18,7 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
+import i18n_build  # overrides/hooks/i18n_build.py
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority, get_plugin_logger
 
@@ -80,8 +81,7 @@ def site_script_hashes(site: Path) -> list[str]:
 @event_priority(-300)  # after help_center.py has written each language's 404 page
 def on_post_build(config, **kwargs):
     """Once every language is built, write the hashes of the guide's inline scripts."""
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and i18n.building:
+    if i18n_build.inner_build(config):
         return  # an inner language build: the outer one sees every page
     site = Path(config.site_dir)
     hashes = site_script_hashes(site)

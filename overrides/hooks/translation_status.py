@@ -38,6 +38,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import i18n_build  # overrides/hooks/i18n_build.py (on sys.path beside this file)
 import yaml
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?\n)---\s*\n", re.S)
@@ -156,8 +157,11 @@ _outdated: dict[str, Status] = {}
 
 
 def _languages(config) -> tuple[str, list[str], str]:
-    i18n = config.plugins["i18n"]
-    return i18n.default_language, list(i18n.build_languages), i18n.current_language
+    return (
+        i18n_build.default_language(config),
+        i18n_build.build_languages(config),
+        i18n_build.current_language(config),
+    )
 
 
 def on_files(files, config, **kwargs):
@@ -211,8 +215,7 @@ def on_page_content(content, page, config, files, **kwargs):
 
 def on_post_build(config, **kwargs):
     """Write the editors' report (every page, every language) once all languages are built."""
-    i18n = config.plugins["i18n"]
-    if i18n.building:
+    if i18n_build.inner_build(config):
         return
     default, languages, _ = _languages(config)
     rows = docs_status(Path(config.docs_dir), default, languages)
