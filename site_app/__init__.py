@@ -24,10 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_settings(app.config, boolean_keys, overridden=test_config or {})
     _finish_config(app)
 
-    from . import errors, help, i18n, limits, mail
+    from . import errors, help, i18n, mail
     from .accounts import cli, known_browsers
     from .extensions import babel, csrf, db, limiter, login_manager
     from .extensions import mail as flask_mail
+    from .limits import kept_page
     from .main import health
     from .security import hosts, safety
 
@@ -46,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     safety.init_app(app)
     errors.init_app(app)
-    limits.init_app(app)
+    kept_page.init_app(app)
     known_browsers.init_app(app)
     mail.init_app(app)
     help.init_app(app)

@@ -18,7 +18,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import limiter
 from .help.topics import help_url
-from .limits import Blocked, keep_limit_page
+from .limits import causes
+from .limits.causes import Blocked
+from .limits.kept_page import keep_limit_page
 
 log = logging.getLogger(__name__)
 
@@ -79,51 +81,6 @@ ERRORS = {
 }
 
 
-#: Why a request was refused (``limits.Blocked.cause``) → (reference, help topic, title,
-#: explanation). Each cause is named for what happened, never another one's (issue 11).
-LIMIT_CAUSES = {
-    "ip": (
-        "B2",
-        "ip-blocked",
-        _l("Too many attempts"),
-        _l("There were too many attempts from your IP address, so it is temporarily blocked."),
-    ),
-    "account": (
-        "B3",
-        "account-protected",
-        _l("This account is protected"),
-        _l(
-            "Too many wrong passwords were tried for this account, from several connections. "
-            "To protect it, its password alone no longer signs anyone in for a while."
-        ),
-    ),
-    "mail": (
-        "E429-MAIL",
-        "too-many-mails",
-        _l("Too many emails requested for this address"),
-        _l(
-            "Several emails were already requested for this address recently. "
-            "To protect its inbox, no more are sent for now."
-        ),
-    ),
-    "mail-own": (
-        "E429-MAIL",
-        "too-many-mails",
-        _l("Too many emails requested for this address"),
-        _l(
-            "This browser has already asked for several emails for this address recently. "
-            "To protect its inbox, no more are sent for now."
-        ),
-    ),
-    "mail-ip": (
-        "E429-IP",
-        "too-many-requests",
-        _l("Too many requests"),
-        _l("Many emails were requested from your connection recently. Wait before asking again."),
-    ),
-}
-
-
 def wants_json() -> bool:
     """Tell whether the client prefers JSON to HTML; the guide's ``/api/`` always gets JSON."""
     if request.path.startswith("/api/"):
@@ -168,12 +125,12 @@ def error_response(status: int, reference: str | None = None, **context):
 
 
 def _blocked(error):
-    """The page of a refusal: its own cause (limits.Blocked), or a Flask-Limiter limit."""
+    """The page of a refusal: its own cause (limits/causes.py), or a Flask-Limiter limit."""
     if isinstance(error, Blocked):
         keep_limit_page(error)
         reset, cause = error.reset_at, error.cause
-        reference, topic, title, message = LIMIT_CAUSES[cause]
-        context = {"topic": topic, "title": title, "message": message}
+        reference = cause.reference
+        context = {"topic": cause.topic, "title": cause.title, "message": cause.message}
     else:
         limit = limiter.current_limit
         reset = limit.reset_at if limit else time.time() + 60
@@ -185,6 +142,7 @@ def _blocked(error):
         seconds=seconds,
         reset_at=int(reset),
         cause=cause,
+        causes=causes,
         on_sign_in=request.endpoint == "auth.login",
         on_activation=request.endpoint == "auth.activate",
         **context,

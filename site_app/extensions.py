@@ -1,4 +1,13 @@
-"""Extension objects, created unbound and initialised in :func:`create_app`."""
+"""Extension objects, created unbound and initialised in :func:`create_app`.
+
+Who commits (the one convention of the app): a *rule* — a public function of
+``accounts/rules.py``, the B3 mail job of ``accounts/sign_in.py``, ``contact/messages.py``,
+``help/feedback.py`` — is one transaction: it commits its change with the mails it queued,
+then hands them to delivery (:func:`site_app.mail.outbox.commit_and_dispatch`). *Helpers*
+(``sessions``, ``tokens``, ``retention``, ``known_browsers``, ``notifications``,
+``sign_in.authenticate``, ``queue_mail``) never commit: the rule, view or command that calls
+them does, once (a sign-in: the view, with the session it opens).
+"""
 
 from flask_babel import Babel
 from flask_limiter import Limiter

@@ -4,11 +4,10 @@ import re
 from functools import lru_cache
 
 from babel import support
-from flask import request
+from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.form import _Auto
 from wtforms import EmailField, PasswordField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
@@ -110,6 +109,12 @@ def _wtforms_translations(locale: str) -> support.Translations:
     return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
+#: The methods that send a form (Flask-WTF's); the default of ``formdata`` below means "the
+#: request's text fields, if it sent any" (Flask-WTF's own default is private).
+SUBMIT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_FROM_REQUEST = object()
+
+
 class Form(FlaskForm):
     """Every form of the site: WTForms' own messages in the page's language.
 
@@ -125,6 +130,12 @@ class Form(FlaskForm):
     here rather than field by field, so a new field cannot forget it.
     """
 
+    def __init__(self, formdata=_FROM_REQUEST, **kwargs):
+        if formdata is _FROM_REQUEST:
+            sent = has_request_context() and request.method in SUBMIT_METHODS
+            formdata = request.form if sent and request.form else None
+        super().__init__(formdata=formdata, **kwargs)
+
     def validate(self, extra_validators=None):
         extra = {name: list(chain) for name, chain in (extra_validators or {}).items()}
         for name in self._fields:
@@ -132,11 +143,6 @@ class Form(FlaskForm):
         return super().validate(extra_validators=extra)
 
     class Meta:
-        def wrap_formdata(self, form, formdata):
-            if formdata is not _Auto:
-                return formdata
-            return request.form if form.is_submitted() and request.form else None
-
         def get_translations(self, form):
             return _wtforms_translations(str(get_locale()))
 

@@ -9,6 +9,7 @@ import email.policy
 import os
 import re
 import socket
+import sys
 import threading
 from pathlib import Path
 
@@ -19,11 +20,20 @@ from site_app import create_app
 from site_app.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))  # scripts/translations.py reads mkdocs.yml
+
+from translations import i18n_entries  # noqa: E402
+
 IN_CI = os.environ.get("CI") == "true"
 POSTGRES_URI = os.environ.get(
     "TEST_POSTGRES_URI", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URI = os.environ.get("TEST_REDIS_URI", "redis://127.0.0.1:6379/15")
+
+
+def guide_languages() -> list[dict]:
+    """The i18n plugin's language entries of ``mkdocs.yml``, the default first."""
+    return sorted(i18n_entries(ROOT / "mkdocs.yml"), key=lambda entry: not entry.get("default"))
 
 
 def free_port() -> int:
@@ -219,6 +229,78 @@ def link_in(message, pattern):
 
 #: The password of every test account (accepted by the password rules).
 PASSWORD = "correct horse battery staple"
+
+
+# --- People: separate browsers, accounts, sign-ins (shared by every test file) --------------
+
+#: The owner of the account in the tests where attacker and owner are separate people.
+OWNER = "dave@example.org"
+
+
+def person(app, ip="127.0.0.1", user_agent=None):
+    """A browser of its own (its own cookies) on a network of its own (``REMOTE_ADDR``)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    if user_agent:
+        client.environ_base["HTTP_USER_AGENT"] = user_agent
+    return client
+
+
+def sign_in(client, address, password=PASSWORD, **kwargs):
+    """POST the sign-in form. Its CSRF token comes from the sign-up page (the same token):
+    a blocked browser's GET /login shows the kept B2 page, which has no form."""
+    kwargs.setdefault("form_url", "/signup")
+    return submit(client, "/login", {"email": address, "password": password}, **kwargs)
+
+
+def create_account(app, inbox=None, address=OWNER, password=PASSWORD, locale="fr"):
+    """An activated account, made without HTTP (it uses no quota); its mails are cleared."""
+    from site_app.accounts import rules
+
+    with app.app_context():
+        rules.register(address, password, locale)
+        rules.activate(rules.find_user(address), locale)
+    if inbox is not None:
+        inbox.clear()
+    return address
+
+
+def reference(answer):
+    """The reference an error or limit page prints (``B2``, ``E429-MAIL`` …), or None."""
+    match = re.search(r'data-reference="([^"]+)"', answer.get_data(as_text=True))
+    return match and match.group(1)
+
+
+class People:
+    """Signed-up, activated and signed-in people of one app, each with their own browser."""
+
+    def __init__(self, app, inbox):
+        self.app, self.inbox = app, inbox
+
+    def browser(self, ip="127.0.0.1", user_agent=None):
+        return person(self.app, ip, user_agent)
+
+    def account(self, address=OWNER, password=PASSWORD, locale="fr"):
+        return create_account(self.app, self.inbox, address, password, locale)
+
+    def signed_in(self, address=OWNER, password=PASSWORD, ip="127.0.0.1"):
+        """The account (created if need be) and a browser signed in to it."""
+        with self.app.app_context():
+            from site_app.accounts.lookup import find_user
+
+            exists = find_user(address) is not None
+        if not exists:
+            self.account(address, password)
+        browser = self.browser(ip)
+        answer = sign_in(browser, address, password)
+        assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+        return browser
+
+
+@pytest.fixture
+def people(app, inbox):
+    """:class:`People` of the ``app`` fixture."""
+    return People(app, inbox)
 
 
 @pytest.fixture

@@ -54,16 +54,9 @@ READ_RESULTS_JS = """
 
 def configured_languages() -> list[str]:
     """The languages of the i18n plugin in ``mkdocs.yml``, default first (never hard-coded)."""
+    from conftest import guide_languages
 
-    class Loader(yaml.SafeLoader):
-        """mkdocs.yml may hold ``!!python/name:`` and ``!ENV`` tags: read them as nothing."""
-
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
-    Loader.add_multi_constructor("!", lambda *args: None)  # !ENV
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    languages = sorted(i18n["languages"], key=lambda lang: not lang.get("default"))
-    return [lang["locale"] for lang in languages if lang.get("build", True)]
+    return [entry["locale"] for entry in guide_languages() if entry.get("build", True)]
 
 
 def home_paths() -> dict[str, str]:

@@ -8,13 +8,23 @@ from their own address, gets in through their own mailbox.
 import threading
 
 import pytest
-from conftest import CSRF_RE, PASSWORD, link_in, submit
+from conftest import (
+    CSRF_RE,
+    OWNER,
+    PASSWORD,
+    create_account,
+    link_in,
+    person,
+    reference,
+    sign_in,
+    submit,
+)
 from flask import request
 from sqlalchemy import func, select
-from test_limit_causes import LANGUAGES, OWNER, create_account, person, reference, sign_in
 
 from site_app.accounts import rules as accounts
 from site_app.accounts import tokens as account_tokens
+from site_app.config import LANGUAGES
 from site_app.extensions import db
 from site_app.models import DeferredJob, OutboxMail
 

@@ -19,9 +19,20 @@ from contextlib import contextmanager
 
 import pytest
 import requests
-from conftest import CSRF_RE, PASSWORD, ROOT, free_port, link_in, submit
+from conftest import (
+    CSRF_RE,
+    OWNER,
+    PASSWORD,
+    ROOT,
+    create_account,
+    free_port,
+    link_in,
+    person,
+    reference,
+    sign_in,
+    submit,
+)
 from sqlalchemy import event, func, select
-from test_limit_causes import OWNER, create_account, person, reference, sign_in
 
 from site_app import create_app
 from site_app.accounts import notifications

@@ -12,28 +12,14 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+from conftest import guide_languages
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 
 
-class _MkdocsLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold ``!!python/name:`` tags: read them as nothing."""
-
-
-_MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def _i18n_languages() -> list[dict]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)
-    plugin = next(p for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    return plugin["i18n"]["languages"]
-
-
 #: The guide's languages, from the i18n plugin (the default one first).
-LANGUAGES = tuple(
-    entry["locale"] for entry in sorted(_i18n_languages(), key=lambda e: not e.get("default"))
-)
+LANGUAGES = tuple(entry["locale"] for entry in guide_languages())
 DEFAULT_LANGUAGE = LANGUAGES[0]
 PAGES = sorted(
     path.name[: -len(f".{DEFAULT_LANGUAGE}.md")] for path in DOCS.glob(f"*.{DEFAULT_LANGUAGE}.md")
@@ -352,17 +338,7 @@ def test_pinned_partials_are_the_installed_theme_plus_marked_lines(name):
 
 def ui_strings() -> dict[str, dict[str, str]]:
     """``extra: ui:`` of each language in mkdocs.yml."""
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkDocsLoader)
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    return {lang["locale"]: lang["extra"]["ui"] for lang in i18n["languages"]}
-
-
-class _MkDocsLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose ``!ENV`` and ``!!python`` tags are not plain YAML."""
-
-
-_MkDocsLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-_MkDocsLoader.add_multi_constructor("tag:yaml.org,2002:python", lambda loader, s, node: None)
+    return {lang["locale"]: lang["extra"]["ui"] for lang in guide_languages()}
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

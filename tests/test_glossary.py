@@ -10,7 +10,7 @@ import re
 import pytest
 import yaml
 from babel.messages.pofile import read_po
-from conftest import ROOT
+from conftest import ROOT, i18n_entries
 
 from site_app.config import LANGUAGES as APP_LANGUAGES
 
@@ -20,19 +20,8 @@ MAIL_TEMPLATES = ROOT / "site_app" / "templates" / "email"
 CONCEPTS = yaml.safe_load((DOCS / "glossary.yml").read_text(encoding="utf-8"))["concepts"]
 
 
-class _MkdocsLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold ``!!python/name:`` tags: read them as nothing."""
-
-
-_MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def guide_languages() -> list[str]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            return [language["locale"] for language in plugin["i18n"]["languages"]]
-    raise AssertionError("mkdocs.yml has no i18n plugin")
+    return [language["locale"] for language in i18n_entries(ROOT / "mkdocs.yml")]
 
 
 def catalog_path(lang: str):

@@ -9,9 +9,8 @@ operators (``flask outbox status``, ``/healthz/details`` with ``HEALTH_TOKEN``).
 import re
 
 import pytest
-from conftest import PASSWORD, submit
+from conftest import PASSWORD, person, submit
 from sqlalchemy import func, select
-from test_limit_causes import person
 
 from site_app.accounts import rules as accounts
 from site_app.extensions import db

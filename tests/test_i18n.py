@@ -12,27 +12,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import yaml
 from babel import Locale
 from babel.messages.pofile import read_po
-from conftest import ROOT
+from conftest import ROOT, guide_languages
 
 from site_app.config import LANGUAGES
 
 TRANSLATIONS = ROOT / "site_app" / "translations"
 
 
-class _MkdocsLoader(yaml.SafeLoader):
-    """mkdocs.yml may hold ``!!python/name:`` tags: read them as nothing."""
-
-
-_MkdocsLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def partial_languages() -> set[str]:
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_MkdocsLoader)
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    return {e["locale"] for e in i18n["languages"] if (e.get("extra") or {}).get("partial")}
+    return {e["locale"] for e in guide_languages() if (e.get("extra") or {}).get("partial")}
 
 
 def translated(message) -> bool:

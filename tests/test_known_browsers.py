@@ -11,8 +11,7 @@ people: their own clients, their own networks; only the owner reads the mailbox.
 import re
 
 import pytest
-from conftest import PASSWORD, link_in, submit
-from test_limit_causes import OWNER, create_account, person, reference, sign_in
+from conftest import OWNER, PASSWORD, create_account, link_in, person, reference, sign_in, submit
 
 NEW_PASSWORD = "the owner's brand new passphrase"
 ATTACKER_PASSWORD = "the attacker's own passphrase"

@@ -8,47 +8,27 @@ import re
 import threading
 
 import pytest
-from conftest import PASSWORD, submit
+from conftest import OWNER, PASSWORD, create_account, person, reference, sign_in, submit
 
-from site_app.accounts import rules as accounts
-from site_app.config import LANGUAGES  # checked against the app's configuration below
+from site_app.config import LANGUAGES
 from site_app.templating import text_direction
 
-OWNER = "dave@example.org"
 
-
-def person(app, ip):
-    """A browser of its own, on a network of its own."""
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = ip
-    return client
-
-
-def sign_in(client, address, password):
-    return submit(client, "/login", {"email": address, "password": password}, form_url="/signup")
-
-
-def create_account(app, inbox, address=OWNER):
-    """The owner's activated account, made without HTTP (it uses no quota)."""
-    with app.app_context():
-        accounts.register(address, PASSWORD, "fr")
-        accounts.activate(accounts.find_user(address), "fr")
-    inbox.clear()
-
-
-def test_languages_are_the_configured_ones(app):
-    assert app.config["LANGUAGES"] == LANGUAGES
+def test_the_limit_pages_switch_to_the_languages_tested_here(app, inbox):
+    """The tests below run in each configured language: the B2 page offers exactly those."""
+    guesser = person(app, "10.39.0.1")
+    for n in range(5):
+        sign_in(guesser, OWNER, f"guess {n}")
+    blocked = sign_in(guesser, OWNER, "guess 5")
+    assert reference(blocked) == "B2"
+    offered = re.findall(r'<(?:a|span) class="language[^"]*" lang="([a-z-]+)"', blocked.text)
+    assert offered and set(offered) == set(LANGUAGES)
 
 
 def html_lang(lang):
     """The page's opening tag in ``lang`` (right-to-left languages carry ``dir="rtl"``)."""
     direction = ' dir="rtl"' if text_direction(lang) == "rtl" else ""
     return f'<html lang="{lang}"{direction}>'
-
-
-def reference(answer):
-    match = re.search(r'data-reference="([^"]+)"', answer.text)
-    return match and match.group(1)
 
 
 def help_anchor(answer):
@@ -313,8 +293,8 @@ def test_b2_stays_on_the_refused_browsers_sign_in_page_while_the_block_lasts(
     sees B2 again on GET /login until the block ends (it was two minutes of a five-minute
     block); a fresh session on the blocked network gets the form — page views ask the
     limit storage nothing — and its first POST the B2 page, with no password checked."""
-    from site_app import limits
     from site_app.accounts import passwords
+    from site_app.limits import counters
 
     time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
     create_account(app, inbox)
@@ -329,13 +309,15 @@ def test_b2_stays_on_the_refused_browsers_sign_in_page_while_the_block_lasts(
     assert 'name="password"' not in again.text
 
     looked_up, checked = [], []
-    run = limits._Counters.run
+    run = counters._Counters.run
     monkeypatch.setattr(
-        limits._Counters, "run", lambda self, *a, **k: looked_up.append(a[0]) or run(self, *a, **k)
+        counters._Counters,
+        "run",
+        lambda self, *a, **k: looked_up.append(a[0]) or run(self, *a, **k),
     )
     verify = passwords.verify_password
     monkeypatch.setattr(
-        "site_app.accounts.rules.verify_password", lambda *a: checked.append(1) or verify(*a)
+        "site_app.accounts.sign_in.verify_password", lambda *a: checked.append(1) or verify(*a)
     )
     fresh = person(app, "10.16.0.1")
     form = fresh.get("/login")

@@ -49,7 +49,7 @@ def test_links_carry_no_sequential_account_id(app, inbox):
 
 
 def test_sign_in_links_carry_no_sequential_account_id(make_app, inbox):
-    from test_limit_causes import OWNER, create_account, person, sign_in
+    from conftest import OWNER, create_account, person, sign_in
 
     app = make_app(LOGIN_FAILURES_PER_ACCOUNT="1 per hour")
     create_account(app, inbox)

@@ -130,8 +130,8 @@ def test_references_and_keywords_of_the_registry_are_keywords_of_their_heading(h
 
 def test_every_reference_the_app_shows_is_registered():
     """B1, B2, E400 … E503: readers type what the error page printed."""
-    from site_app import errors
     from site_app.errors import ERRORS
+    from site_app.limits.causes import CAUSES
 
     registry = yaml.safe_load((DOCS / "topics.yml").read_text(encoding="utf-8"))
     owner = {
@@ -142,14 +142,16 @@ def test_every_reference_the_app_shows_is_registered():
     }
     for status, (topic, *_) in ERRORS.items():
         assert owner.get(f"E{status}") == topic, f"E{status} must be a reference of '{topic}'"
-    for reference, topic, *_ in getattr(errors, "LIMIT_CAUSES", {}).values():
+    assert {cause.reference for cause in CAUSES.values()} >= {"B2", "B3"}
+    for cause in CAUSES.values():
+        reference, topic = cause.reference, cause.topic
         assert owner.get(reference) == topic, f"{reference} must be a reference of '{topic}'"
     printed = set()
     for path in (ROOT / "site_app").rglob("*"):
         if path.suffix in (".py", ".html"):
             text = path.read_text(encoding="utf-8")
-            printed |= set(re.findall(r'reference="([A-Z][A-Z0-9-]*)"', text))
-    assert {"B1", "E403-CSRF"} <= printed  # the scan still sees them
+            printed |= set(re.findall(r'reference\s*=\s*"([A-Z][A-Z0-9-]*)"', text))
+    assert {"B1", "E403-CSRF", "E400-HOST"} <= printed  # the scan still sees them
     assert not printed - set(owner), f"not in docs/topics.yml: {sorted(printed - set(owner))}"
 
 
@@ -247,11 +249,12 @@ def test_every_app_string_a_topic_names_is_in_the_catalogs(catalog):
 
 def test_the_app_errors_limits_and_mails_name_the_strings_of_their_topic():
     """The app links each error page, limit page and mail to a topic: their words are its."""
-    from site_app.errors import ERRORS, LIMIT_CAUSES
+    from site_app.errors import ERRORS
+    from site_app.limits.causes import CAUSES
 
     strings = _app_strings()
     shown = [(topic, title, text) for topic, title, text in ERRORS.values()]
-    shown += [(topic, title, text) for _, topic, title, text in LIMIT_CAUSES.values()]
+    shown += [(cause.topic, cause.title, cause.message) for cause in CAUSES.values()]
     for topic, *texts in shown:
         for text in texts:
             assert str(text._args[0]) in strings[topic], (topic, str(text._args[0]))

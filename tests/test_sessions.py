@@ -8,7 +8,7 @@ sign-in with a stolen password.
 import re
 
 import pytest
-from conftest import PASSWORD, submit
+from conftest import PASSWORD, sign_in, submit
 from sqlalchemy import event, func, select
 
 from site_app.accounts import sessions
@@ -29,10 +29,6 @@ def browser(app, address="127.0.0.1", user_agent="Werkzeug test client"):
     client = app.test_client()
     client.environ_base.update({"REMOTE_ADDR": address, "HTTP_USER_AGENT": user_agent})
     return client
-
-
-def sign_in(client, address, password=PASSWORD):
-    return submit(client, "/login", {"email": address, "password": password})
 
 
 def copy_session_cookie(source, target):
@@ -261,7 +257,7 @@ def test_sign_ins_beyond_the_cap_end_the_least_recently_used_sessions(
     most SESSIONS_PER_ACCOUNT; the owner's session, in use, outlives the script's."""
     time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
     app = make_app()
-    from test_limit_causes import create_account
+    from conftest import create_account
 
     create_account(app, inbox, "member@example.org")
     owner = browser(app, "203.0.113.5", FIREFOX_WINDOWS)
@@ -285,7 +281,7 @@ def test_sign_ins_beyond_the_cap_end_the_least_recently_used_sessions(
 
 def test_the_session_cap_is_a_setting(make_app, inbox):
     app = make_app(SESSIONS_PER_ACCOUNT=2)
-    from test_limit_causes import create_account
+    from conftest import create_account
 
     create_account(app, inbox, "member@example.org")
     clients = [browser(app) for _ in range(3)]

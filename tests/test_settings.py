@@ -11,8 +11,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from conftest import ROOT, submit
-from test_limit_causes import OWNER, create_account, person
+from conftest import OWNER, ROOT, create_account, person, submit
 
 from site_app import create_app
 from site_app.settings import RULES, SettingsError

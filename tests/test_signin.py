@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import PASSWORD, link_in, submit
+from conftest import PASSWORD, link_in, sign_in, submit
 from sqlalchemy import select
 
 from site_app.config import LANGUAGES
@@ -11,10 +11,6 @@ from site_app.extensions import db
 from site_app.models import User
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-def sign_in(client, address, password=PASSWORD, **kwargs):
-    return submit(client, "/login", {"email": address, "password": password}, **kwargs)
 
 
 def test_sign_in_opens_the_account_page(client, member):

@@ -10,8 +10,7 @@ tokens. The owner opens their link; nothing the page makes the browser ask for c
 import re
 
 import pytest
-from conftest import PASSWORD, link_in, submit
-from test_limit_causes import OWNER, create_account, person, sign_in
+from conftest import OWNER, PASSWORD, create_account, link_in, person, sign_in, submit
 
 from site_app.config import LANGUAGES
 

@@ -2,16 +2,14 @@
 
 from datetime import datetime
 
-from flask import Blueprint, flash, g, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
-from ..accounts import known_browsers, sessions
+from ..accounts import known_browsers, sessions, sign_in
 from ..accounts import rules as accounts
-from ..accounts.passwords import verify_password
 from ..extensions import db
 from ..forms import ConfirmForm
-from ..limits import password_check_limits
 from .forms import ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -53,58 +51,67 @@ def index():
     return _page()
 
 
+def _with_password(form, field, wrong, done, page_form: str):
+    """One of the page's three password forms (password change, other sessions, deletion):
+    counted like a sign-in from the moment it is sent (B2, B3); only a wrong password stays
+    counted. ``done(user)`` answers when the password is right."""
+    check = sign_in.PasswordCheck(current_user, scope="account-password")
+    if not form.validate_on_submit():
+        check.unused()
+    elif check.verify(field.data):
+        return done(current_user._get_current_object())
+    else:
+        field.errors.append(wrong)
+    return _page(**{page_form: form}, status=422)
+
+
 @bp.route("/password", methods=["POST"])
 @login_required
-@password_check_limits
 def change_password():
     form = ChangePasswordForm()
     form.account_email = current_user.email
-    if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.current_password.data):
-            user = current_user._get_current_object()
-            accounts.set_password(user, form.new_password.data, keep_session=user.current_session)
-            known_browsers.remember_sign_in(user)  # the new stamp retired the old entry
-            flash(
-                _l("Your password has been changed, and your other sessions have been signed out."),
-                "success",
-            )
-            return redirect(url_for("account.index"))
-        g.password_failed = True
-        form.current_password.errors.append(_l("This is not your current password."))
-    return _page(password_form=form, status=422)
+
+    def done(user):
+        accounts.set_password(user, form.new_password.data, keep_session=user.current_session)
+        known_browsers.remember_sign_in(user)  # the new stamp retired the old entry
+        flash(
+            _l("Your password has been changed, and your other sessions have been signed out."),
+            "success",
+        )
+        return redirect(url_for("account.index"))
+
+    wrong = _l("This is not your current password.")
+    return _with_password(form, form.current_password, wrong, done, "password_form")
 
 
 @bp.route("/sessions/sign-out-others", methods=["POST"])
 @login_required
-@password_check_limits
 def sign_out_other_sessions():
     """End every session of the account but this one (the password is asked)."""
     form = SignOutOthersForm()
-    if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.sessions_password.data):
-            user = current_user._get_current_object()
-            sessions.end_sessions(user, keep=user.current_session)
-            db.session.commit()
-            flash(_l("Your other sessions are signed out."), "success")
-            return redirect(url_for("account.index", _anchor="sessions"))
-        g.password_failed = True
-        form.sessions_password.errors.append(_l("This is not your password."))
-    return _page(sessions_form=form, status=422)
+
+    def done(user):
+        sessions.end_sessions(user, keep=user.current_session)
+        db.session.commit()
+        flash(_l("Your other sessions are signed out."), "success")
+        return redirect(url_for("account.index", _anchor="sessions"))
+
+    wrong = _l("This is not your password.")
+    return _with_password(form, form.sessions_password, wrong, done, "sessions_form")
 
 
 @bp.route("/delete", methods=["POST"])
 @login_required
-@password_check_limits
 def delete():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
-            user = current_user._get_current_object()
-            logout_user()
-            accounts.delete_account(user)
-            session.clear()
-            flash(_l("Your account has been deleted."), "success")
-            return redirect(url_for("main.index"))
-        g.password_failed = True
-        form.password.errors.append(_l("This is not your password."))
-    return _page(delete_form=form, status=422)
+
+    def done(user):
+        logout_user()
+        accounts.delete_account(user)
+        session.clear()
+        flash(_l("Your account has been deleted."), "success")
+        return redirect(url_for("main.index"))
+
+    return _with_password(
+        form, form.password, _l("This is not your password."), done, "delete_form"
+    )

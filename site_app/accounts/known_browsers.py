@@ -38,7 +38,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ..extensions import db
-from ..limits import window_seconds
+from ..limits.counters import window_seconds
 from ..models import User
 
 #: Accounts one browser is known for; the least recent is forgotten first.

@@ -1,33 +1,29 @@
-"""The account rules: register, activate, authenticate, reset, change, delete, purge.
+"""The account rules: register, activate, reset, change, delete, purge (signing in is
+:mod:`.sign_in`; :func:`find_user` is :mod:`.lookup`').
 
 Nothing here reads the request: views, the CLI and the tests call these
-functions alike. Each function that sends mail commits its change together
-with the mails it causes, then hands the mails to delivery; a sign-in
-(:func:`authenticate`) is committed by the caller, with the session it opens.
+functions alike. Each one is a transaction of its own (see :mod:`site_app.accounts`):
+it commits its change together with the mails it causes, then hands them to delivery.
 """
+
+__all__ = ["find_user"]  # read here by the views, the CLI and the tests
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import limits
 from ..clock import utcnow
 from ..extensions import db
 from ..mail.jobs import deferrable
-from ..mail.outbox import dispatch
+from ..mail.outbox import commit_and_dispatch
 from ..models import User, UserSession
 from . import notifications, retention, sessions, tokens
-from .passwords import dummy_hash, hash_password, needs_rehash, verify_password
-
-
-def find_user(email: str) -> User | None:
-    """Return the account of ``email`` (already normalised), if any."""
-    return db.session.scalar(select(User).where(User.email == email))
+from .lookup import find_user
+from .passwords import hash_password
 
 
 @dataclass(frozen=True)
@@ -72,7 +68,7 @@ def register(email: str, password: str, locale: str) -> SignUp:
             return _commit_and_prove(user)
     if user.activated_at is not None:
         notifications.signup_with_existing_address(user)
-        _commit_and_send()
+        commit_and_dispatch()
         return SignUp(secrets.token_hex(32), user.public_id)  # looks like a proof, proves nothing
     # Signed up again before activating: this sign-up starts the account anew.
     user.password_hash = hashed
@@ -92,7 +88,7 @@ def resend_activation(email: str, locale: str) -> None:
     user = find_user(email)
     if user is not None and user.activated_at is None:
         notifications.activation(user, locale)
-        _commit_and_send()
+        commit_and_dispatch()
 
 
 def activate(user: User, locale: str) -> bool:
@@ -118,77 +114,8 @@ def activate(user: User, locale: str) -> bool:
     set_committed_value(user, "activated_at", now)  # what the update just wrote
     set_committed_value(user, "locale", locale)
     notifications.account_created(user)
-    _commit_and_send()
+    commit_and_dispatch()
     return True
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """The outcome of :func:`authenticate`: ``user`` is set only when ``ok``."""
-
-    ok: bool
-    user: User | None = None
-    needs_activation: bool = False
-    #: The sign-in before this one (None the first time): the account page shows it.
-    previous_sign_in: datetime | None = None
-    #: The password was right but the account is under attack: mail a sign-in link.
-    confirm_by_mail: bool = False
-
-
-def authenticate(email: str, password: str, locale: str, by_mail: bool = False) -> SignIn:
-    """Check ``email`` and ``password``. Unknown address and wrong password look alike.
-
-    On success the account remembers ``locale``, the language its owner uses now; the
-    caller commits that together with the session it opens (:mod:`site_app.accounts.sessions`):
-    one commit per sign-in. With ``by_mail`` (the account is under attack) the right
-    password signs nobody in: the outcome asks for a sign-in link to be mailed instead
-    (:func:`send_sign_in_link`).
-    """
-    user = find_user(email)
-    if user is None:
-        verify_password(dummy_hash(), password)  # same time as a real check
-        return SignIn(ok=False)
-    if not verify_password(user.password_hash, password):
-        return SignIn(ok=False)
-    if user.activated_at is None:
-        return SignIn(ok=False, needs_activation=True)
-    if by_mail:
-        return SignIn(ok=False, user=user, confirm_by_mail=True)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    previous_sign_in = user.last_login_at
-    user.last_login_at = utcnow()
-    user.locale = locale
-    return SignIn(ok=True, user=user, previous_sign_in=previous_sign_in)
-
-
-@deferrable("mail-owner-under-attack")
-def mail_owner_under_attack(email: str, warn: bool, send_link: bool, locale: str) -> None:
-    """The mails of a sign-in while the account is protected (B3), as a deferred job: the
-    owner's warning once per attack, and the sign-in link if the password was right (within
-    its own quota, :func:`limits.sign_in_link_allowed`). Right and wrong passwords get the
-    same answer after the same work; only this job, run later, tells them apart."""
-    if warn:
-        warn_account_targeted(email)
-    if send_link and limits.sign_in_link_allowed(email):
-        send_sign_in_link(email, locale)
-
-
-def send_sign_in_link(email: str, locale: str) -> None:
-    """Mail the owner of ``email`` a single-use sign-in link (their password was right
-    while the account is under attack)."""
-    user = find_user(email)
-    if user is not None:
-        notifications.sign_in_link(user, locale)
-        _commit_and_send()
-
-
-def warn_account_targeted(email: str) -> None:
-    """Tell the owner of ``email``, if any, that strangers are guessing their password."""
-    user = find_user(email)
-    if user is not None:
-        notifications.account_targeted(user)
-        _commit_and_send()
 
 
 @deferrable("password-reset")
@@ -206,7 +133,7 @@ def request_password_reset(email: str, locale: str) -> None:
     else:
         user.rotate_reset_nonce()  # the reset links mailed before stop working
         notifications.password_reset(user, locale)
-    _commit_and_send()
+    commit_and_dispatch()
 
 
 def set_password(user: User, new_password: str, keep_session: UserSession | None = None) -> None:
@@ -219,7 +146,7 @@ def set_password(user: User, new_password: str, keep_session: UserSession | None
     user.rotate_security_stamp()
     sessions.end_sessions(user, keep=keep_session)
     notifications.password_changed(user)
-    _commit_and_send()
+    commit_and_dispatch()
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -238,7 +165,7 @@ def delete_account(user: User) -> None:
     notifications.account_deleted(user)
     retention.forget_person(user.email)
     db.session.delete(user)
-    _commit_and_send()
+    commit_and_dispatch()
 
 
 def purge_unactivated_accounts() -> int:
@@ -254,11 +181,6 @@ def purge_unactivated_accounts() -> int:
     return result.rowcount
 
 
-def _commit_and_send() -> None:
-    db.session.commit()
-    dispatch()
-
-
 def _commit_and_prove(user: User) -> SignUp:
-    _commit_and_send()
+    commit_and_dispatch()
     return SignUp(tokens.signup_proof(user), user.public_id)

@@ -15,12 +15,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import limits
-from ..accounts import known_browsers, sessions, tokens
+from ..accounts import known_browsers, sessions, sign_in, tokens
 from ..accounts import rules as accounts
-from ..accounts.passwords import verify_password
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
+from ..limits.policy import count_mail_request
 from ..mail.jobs import defer
 from ..security.safety import safe_next
 from ..templating import render_form
@@ -64,16 +63,7 @@ def login():
             return redirect(form.next.data or url_for("account.index"))
     needs_activation = False
     if form.validate_on_submit():
-        email, locale = form.email.data, str(get_locale())
-        # Before the check (see site_app/limits/); a browser that signed in before counts apart.
-        attempt = limits.count_password_attempt(
-            email, browser=known_browsers.signed_in_before(email)
-        )
-        outcome = accounts.authenticate(email, form.password.data, locale, attempt.under_attack)
-        if attempt.under_attack:
-            _protect_account(attempt, outcome, locale)
-        if outcome.ok or outcome.needs_activation:
-            attempt.succeeded()
+        outcome = sign_in.sign_in(form.email.data, form.password.data, str(get_locale()))
         if outcome.ok:
             start_session(outcome.user)
             if outcome.previous_sign_in:
@@ -81,7 +71,7 @@ def login():
             return redirect(safe_next(form.next.data) or url_for("account.index"))
         needs_activation = outcome.needs_activation
     elif request.method == "POST":
-        limits.count_password_attempt(None)  # counts for this network only
+        sign_in.refused_form()
     status = 422 if request.method == "POST" else 200
     return (
         render_template(
@@ -95,20 +85,6 @@ def login():
         ),
         status,
     )
-
-
-def _protect_account(attempt, outcome, locale):
-    """Under attack, right or wrong password get the same B3 page after the same work: the
-    mails (the owner's warning, the sign-in link) are a deferred job, run outside the
-    request."""
-    defer(
-        accounts.mail_owner_under_attack,
-        email=attempt.email,
-        warn=attempt.first_alarm,
-        send_link=outcome.confirm_by_mail,
-        locale=locale,
-    )
-    raise limits.Blocked("account", attempt.reset_at)
 
 
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
@@ -132,7 +108,7 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         email = form.email.data
-        limits.count_mail_request(email, known_browsers.known_for_mail(email, signing_up=True))
+        count_mail_request(email, known_browsers.known_for_mail(email, signing_up=True))
         signed_up = accounts.register(email, form.password.data, str(get_locale()))
         session["signup_proof"] = signed_up.proof
         known_browsers.remember_sign_up(signed_up.account)
@@ -167,7 +143,7 @@ def activate(token):
     needs_password = not tokens.proves_signup(check.user, session.get("signup_proof"))
     form = ActivateWithPasswordForm() if needs_password else ConfirmForm()
     if form.validate_on_submit():
-        if needs_password and not _activation_password_is_right(check.user, form.password.data):
+        if needs_password and not sign_in.check_password(check.user, form.password.data):
             form.password.errors.append(
                 _l("This is not the password chosen at the last sign-up with this address.")
             )
@@ -182,39 +158,32 @@ def activate(token):
     )
 
 
-def _activation_password_is_right(user, password: str) -> bool:
-    """Check the password typed on an activation link, counted like a sign-in (B2, B3):
-    whoever holds the link must not get unlimited guesses at the password."""
-    attempt = limits.count_password_attempt(user.email)
-    if attempt.under_attack:
-        raise limits.Blocked("account", attempt.reset_at)
-    right = verify_password(user.password_hash, password)
-    if right:
-        attempt.succeeded()
-    return right
-
-
 @bp.route("/activation/resend", methods=["GET", "POST"])
 def resend_activation():
-    form = EmailForm()
-    if form.validate_on_submit():
-        limits.count_mail_request(form.email.data, known_browsers.known_for_mail(form.email.data))
-        # Outside the request: only an account gets a mail, which would show in the timing.
-        defer(accounts.resend_activation, email=form.email.data, locale=str(get_locale()))
-        return _check_your_mailbox(form.email.data, "resend")
-    return render_form("auth/resend_activation.html", form)
+    return _mail_request("auth/resend_activation.html", accounts.resend_activation, "resend")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
+    # The sign-in page's "Forgot your password?" carries the address typed there.
+    return _mail_request(
+        "auth/forgot_password.html", accounts.request_password_reset, "reset", prefill=True
+    )
+
+
+def _mail_request(template: str, job, reason: str, prefill: bool = False):
+    """An address asking for a mail (activation, reset): counted, then the same answer for
+    every address. The mail is a deferred job, outside the request: only an account gets
+    one, which would show in the timing."""
     form = EmailForm()
-    if request.method == "GET" and request.args.get("email"):
+    if prefill and request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"][:254]
     if form.validate_on_submit():
-        limits.count_mail_request(form.email.data, known_browsers.known_for_mail(form.email.data))
-        defer(accounts.request_password_reset, email=form.email.data, locale=str(get_locale()))
-        return _check_your_mailbox(form.email.data, "reset")
-    return render_form("auth/forgot_password.html", form)
+        email = form.email.data
+        count_mail_request(email, known_browsers.known_for_mail(email))
+        defer(job, email=email, locale=str(get_locale()))
+        return _check_your_mailbox(email, reason)
+    return render_form(template, form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..help.topics import help_url
-from ..mail.outbox import dispatch, queue_mail
+from ..limits.causes import CAUSES
+from ..mail.outbox import commit_and_dispatch, queue_mail
 from ..models import ContactMessage
 
 #: Subjects offered by the contact form: a help topic each, or "other".
@@ -23,8 +24,13 @@ CONTACT_TOPICS = {
     "other": _l("Something else"),
 }
 #: The subject that matches an error reference (``B2``, ``E429`` …) of the page the
-#: person came from (``/contact?ref=B2``); other references keep the first subject.
-REFERENCE_SUBJECTS = {"B1": "wrong-password", "B2": "ip-blocked", "E429": "ip-blocked"}
+#: person came from (``/contact?ref=B2``); other references keep the first subject. A
+#: refusal's (limits/causes.py) is its help topic, when that is a subject.
+REFERENCE_SUBJECTS = {
+    "B1": "wrong-password",
+    "E429": "ip-blocked",
+    **{cause.reference: cause.topic for cause in CAUSES.values() if cause.topic in CONTACT_TOPICS},
+}
 
 
 def subject_for(reference: str | None) -> str | None:
@@ -91,6 +97,5 @@ def send_contact_message(
         _l("We received your message %(reference)s", reference=contact.reference),
         **context,
     )
-    db.session.commit()
-    dispatch()
+    commit_and_dispatch()
     return contact

@@ -1,7 +1,7 @@
 """The contact page: the support address, and a form that reaches support by mail.
 
 The form has limits of its own (``CONTACT_PER_IP``, ``CONTACT_PER_EMAIL``, applied by
-:func:`site_app.limits.contact_limits`): someone blocked by the sign-up or reset quotas must
+:func:`site_app.limits.policy.contact_limits`): someone blocked by the sign-up or reset quotas must
 still be able to reach support.
 """
 
@@ -15,7 +15,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, Length
 
 from ..forms import Form, email_field
-from ..limits import contact_limits
+from ..limits.policy import contact_limits
 from ..templating import render_form
 from . import messages
 

@@ -2,8 +2,8 @@
 and the deferred jobs its deliverers run (:mod:`.jobs`).
 
 Which mails a feature sends stays with the feature (``site_app/accounts/notifications.py`` for
-accounts, ``site_app/contact/messages.py`` for contact); they call :func:`queue_mail`, commit,
-then :func:`dispatch`.
+accounts, ``site_app/contact/messages.py`` for contact); they call :func:`queue_mail`, then
+:func:`commit_and_dispatch`.
 """
 
 import logging
@@ -14,6 +14,7 @@ from .jobs import defer, deferrable, run_pending_jobs
 from .outbox import (
     BackgroundDeliverer,
     can_deliver,
+    commit_and_dispatch,
     deliver_pending,
     dispatch,
     queue_mail,
@@ -22,6 +23,7 @@ from .outbox import (
 
 __all__ = [
     "can_deliver",
+    "commit_and_dispatch",
     "defer",
     "deferrable",
     "deliver_pending",

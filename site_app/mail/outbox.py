@@ -212,6 +212,12 @@ class BackgroundDeliverer:
                     db.session.remove()
 
 
+def commit_and_dispatch() -> None:
+    """Commit the change and the mails it queued (one transaction), then deliver them."""
+    db.session.commit()
+    dispatch()
+
+
 def dispatch() -> None:
     """Deliver what was just committed, as ``OUTBOX_DELIVERY`` says."""
     mode = current_app.config["OUTBOX_DELIVERY"]
