@@ -34,10 +34,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import big_guide  # noqa: E402
-import browser_support as support  # noqa: E402
+from figure_tools import browser_support as support  # noqa: E402
 
 BIN = ROOT / ".venv" / "bin"
 COMMANDS = {

@@ -29,9 +29,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-import browser_support as support  # noqa: E402
 import search_support as measure  # noqa: E402
+from figure_tools import browser_support as support  # noqa: E402
 
 SETS = {
     "tuned": lambda langs: measure.load_queries(langs),

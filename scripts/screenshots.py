@@ -11,7 +11,7 @@ sizes and boxes go to ``callouts.json`` beside them (tests/test_browser.py check
 them against the live app; the guide's build reads the sizes).
 
 Usage: make screenshots   (or: python scripts/screenshots.py [--site site/] [--lang fr] …)
-The steps are in tests/browser_support.py, the figures in tests/figures.py.
+The steps are in scripts/figure_tools/browser_support.py, the figures in figures.py there.
 """
 
 import argparse
@@ -19,11 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from figure_tools import browser_support as support
+from figure_tools import figures
 
-import browser_support as support  # noqa: E402
-import figures  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv=None) -> int:

@@ -6,8 +6,10 @@ missing; elsewhere they are skipped with a message saying why.
 
 import email
 import email.policy
+import fcntl
 import os
 import re
+import shutil
 import socket
 import sys
 import threading
@@ -20,7 +22,7 @@ from site_app import create_app
 from site_app.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))  # scripts/translations.py reads mkdocs.yml
+sys.path.insert(0, str(ROOT / "scripts"))  # translations.py (mkdocs.yml), figure_tools/
 
 from translations import i18n_entries  # noqa: E402
 
@@ -95,11 +97,23 @@ def inbox(smtp_server):
 
 
 @pytest.fixture(scope="session")
-def help_site(tmp_path_factory):
-    """The guide, built once with ``mkdocs build --strict``."""
-    from browser_support import build_help_site
+def help_site(tmp_path_factory, worker_id):
+    """The guide, built once per test run with ``mkdocs build --strict`` and shared by the
+    xdist workers (the first to take the lock builds it; the others wait for it). Tests
+    read it; one that changes it works on a copy."""
+    from figure_tools.browser_support import build_help_site
 
-    return build_help_site(tmp_path_factory.mktemp("help-site"))
+    if worker_id == "master":  # not under xdist
+        return build_help_site(tmp_path_factory.mktemp("help-site"))
+    shared = tmp_path_factory.getbasetemp().parent / "help-site"
+    done = shared.parent / "help-site.built"
+    with open(shared.parent / "help-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a build cut short
+            build_help_site(shared)
+            done.touch()
+    return shared
 
 
 def _postgres_ready(uri):
@@ -314,7 +328,7 @@ def member(client, inbox):
     return address
 
 
-# --- A real browser (tests/browser_support.py) ---------------------------------------------
+# --- A real browser (scripts/figure_tools/browser_support.py) ------------------------------
 
 
 def requirement_missing(message: str):
@@ -326,7 +340,7 @@ def requirement_missing(message: str):
 
 @pytest.fixture(scope="module")
 def browser():
-    import browser_support as support
+    from figure_tools import browser_support as support
 
     problem = support.missing_browser()
     if problem:
@@ -337,7 +351,7 @@ def browser():
 
 @pytest.fixture
 def live(help_site, tmp_path):
-    import browser_support as support
+    from figure_tools import browser_support as support
 
     with support.LiveApp(help_site, tmp_path) as live:
         yield live
@@ -346,7 +360,7 @@ def live(help_site, tmp_path):
 @pytest.fixture
 def open_page(browser):
     """``open_page(lang)``: a page whose browser prefers ``lang``; closed after the test."""
-    import browser_support as support
+    from figure_tools import browser_support as support
 
     contexts = []
 

@@ -11,10 +11,10 @@ tests are skipped with a message; with ``CI=true`` they fail instead.
 
 import re
 
-import browser_support as support
-import figures
 import pytest
 from conftest import requirement_missing
+from figure_tools import browser_support as support
+from figure_tools import figures
 
 LANGS = support.LANGUAGES  # the configured languages (site_app.config.LANGUAGES)
 #: For each language, another one to switch to (the next in the list).

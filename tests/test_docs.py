@@ -43,11 +43,9 @@ def run_mkdocs_build(config_file, site_dir, **env):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    site_dir = tmp_path_factory.mktemp("site")
-    result = run_mkdocs_build(ROOT / "mkdocs.yml", site_dir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
+def site(help_site):
+    """The guide as the app serves it (``conftest.help_site``: one strict build per run)."""
+    return help_site
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,9 @@ import json
 import re
 from pathlib import Path
 
-import browser_support as support
-import figure_layout
-import figures
 import pytest
+from figure_tools import browser_support as support
+from figure_tools import figure_layout, figures
 
 LANGUAGES = support.LANGUAGES
 FIGURES = [f"{name}.webp" for name in figures.SCENES]

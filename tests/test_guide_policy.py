@@ -12,10 +12,10 @@ import json
 import re
 from xml.etree import ElementTree
 
-import browser_support as support
 import pytest
 import yaml
 from conftest import ROOT
+from figure_tools import browser_support as support
 
 LANGS = support.LANGUAGES
 HELP_HOME = {lang: "/help/" if lang == LANGS[0] else f"/help/{lang}/" for lang in LANGS}

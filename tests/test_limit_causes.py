@@ -200,10 +200,8 @@ def test_parallel_wrong_passwords_cannot_beat_the_limit(client, app):
         ("/account/sessions/sign-out-others", "sessions_password"),
     ],
 )
-def test_wrong_current_passwords_on_the_account_page_are_limited(app, inbox, url, field):
-    create_account(app, inbox)
-    owner = person(app, "10.11.0.1")
-    sign_in(owner, OWNER, PASSWORD)
+def test_wrong_current_passwords_on_the_account_page_are_limited(app, people, url, field):
+    owner = people.signed_in(ip="10.11.0.1")
     data = {field: "a wrong guess", "new_password": "another long passphrase"}
     for _ in range(5):
         assert submit(owner, url, data, form_url="/account").status_code == 422
@@ -213,16 +211,26 @@ def test_wrong_current_passwords_on_the_account_page_are_limited(app, inbox, url
     assert sign_in(person(app, "10.11.0.2"), OWNER, PASSWORD).status_code == 302
 
 
-def test_the_right_current_password_is_not_counted(app, inbox):
-    create_account(app, inbox)
-    owner = person(app, "10.12.0.1")
-    sign_in(owner, OWNER, PASSWORD)
+def test_the_right_current_password_is_not_counted(people):
+    owner = people.signed_in(ip="10.12.0.1")
     password = PASSWORD
     for n in range(6):
         new = f"lighthouse keeper number {n} sings"
         data = {"current_password": password, "new_password": new}
         assert submit(owner, "/account/password", data, form_url="/account").status_code == 302
         password = new
+
+
+def test_a_refused_account_form_counts_no_attempt(people):
+    """A form refused before its password is read (a new password the rules refuse) leaves
+    nothing counted: six of them, then the change goes through."""
+    owner = people.signed_in(ip="10.12.1.1")
+    refused = {"current_password": "a wrong guess", "new_password": "short"}
+    for _ in range(6):
+        answer = submit(owner, "/account/password", refused, form_url="/account")
+        assert answer.status_code == 422 and reference(answer) is None
+    data = {"current_password": PASSWORD, "new_password": "lighthouse keeper sings again"}
+    assert submit(owner, "/account/password", data, form_url="/account").status_code == 302
 
 
 def test_stolen_session_guessing_from_many_addresses_is_limited(make_app, inbox):

@@ -22,9 +22,9 @@ prints the figures beside the theme's default search.
 
 import os
 
-import browser_support as support
 import pytest
 import search_support as search
+from figure_tools import browser_support as support
 
 IN_CI = os.environ.get("CI") == "true"
 LANGUAGES = search.configured_languages()

@@ -13,8 +13,8 @@ import re
 import time
 
 import pytest
-from browser_support import LiveApp
 from conftest import PASSWORD, csrf_token, link_in, submit
+from figure_tools.browser_support import LiveApp
 from sqlalchemy import event
 
 from site_app.accounts import rules

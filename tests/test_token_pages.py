@@ -90,7 +90,7 @@ def test_other_pages_keep_same_origin_referrers(client):
 
 def test_a_browser_sends_the_reset_link_to_nothing_it_loads(live, open_page):
     """Chromium's own request log: the owner opens the reset link and sets a password."""
-    from browser_support import EMAIL, NEW_PASSWORD, PASSWORD, open_mailbox
+    from figure_tools.browser_support import EMAIL, NEW_PASSWORD, PASSWORD, open_mailbox
 
     from site_app.accounts import rules as accounts
 

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import browser_support as support
-import mail_reader
 from babel import Locale
-from figure_layout import (
+
+from . import browser_support as support
+from . import mail_reader
+from .figure_layout import (
     BADGE_HEIGHT,
     FRAME_MARGIN,
     MARGIN,
