@@ -4,18 +4,21 @@ Per language of the guide, in the order the search box shows the results:
 
 - the tuned set (``tests/search_queries.yml`` and the registry's references): the answering
   paragraph first for at least 96 % of the queries, within the first three for all;
-- the held-out set (``tests/search_heldout.yml``, written before any tuning and never tuned
-  on): first for at least 90 %, within the first three for all;
-- French labels read on screen (both sets' ``<lang>_seen_french``), typed into every
+- the held-out sets (``tests/search_heldout.yml``, written before any tuning, tuning data
+  since the second round of issue 21; ``tests/search_heldout_2.yml``, written before that
+  round and never tuned on): first for at least 90 %, within the first three for all;
+- French labels read on screen (every set's ``<lang>_seen_french``), typed into every
   language's guide by a reader who has not switched the language yet: within the first
   three;
-- a typo in a word of five letters or more is corrected; a search without results says
-  what to try, links the contact page, and is reported, and so is a word of a search that
-  no page has (not listed as missing under every result).
+- no query of any set finds nothing while one of its words is in the index;
+- a typo in a word of five letters or more is corrected, another form of a word (a noun
+  for the guide's verb, an Arabic verb form) finds what the word finds; a search without
+  results says what to try, links the contact page, and is reported, and so is a word of a
+  search that no page has (not listed as missing under every result).
 
 The answers are read from the built guide's own worker files, run by Node on each
-language's index (``tests/search_node.js``: a second for every query of both sets);
-``test_the_browser_reads_what_node_reads`` types a sample of both sets into Chromium and
+language's index (``tests/search_node.js``: a second for every query of every set);
+``test_the_browser_reads_what_node_reads`` types a sample of every set into Chromium and
 checks that it reads the same answers, in the same order. ``bench/search_quality.py``
 prints the figures beside the theme's default search.
 """
@@ -70,12 +73,21 @@ def live(help_site, tmp_path_factory):
         yield live
 
 
+#: The held-out sets: the first (tuning data since the second round of issue 21) and the
+#: second (measured only: never read to tune the search).
+HELD_OUT_SETS = {"held-out": search.HELDOUT, "held-out-2": search.HELDOUT_2}
+
+
 def _sets(lang):
     return {
         "tuned": search.load_queries([lang]),
-        "held-out": search.load_heldout([lang]),
+        **{name: search.load_heldout([lang], path=path) for name, path in HELD_OUT_SETS.items()},
         "seen": search.load_queries([lang], search.SEEN_FRENCH)
-        + search.load_heldout([lang], search.SEEN_FRENCH),
+        + [
+            query
+            for path in HELD_OUT_SETS.values()
+            for query in search.load_heldout([lang], search.SEEN_FRENCH, path)
+        ],
     }
 
 
@@ -85,7 +97,8 @@ def test_query_sets_name_paragraphs_of_the_guide(help_site, lang):
     sets = _sets(lang)
     written = [q for q in sets["tuned"] if q not in search.reference_queries([lang])]
     assert len(written) >= 40, f"only {len(written)} tuned queries for {lang}"
-    assert len(sets["held-out"]) >= 30, f"only {len(sets['held-out'])} held-out for {lang}"
+    for name in HELD_OUT_SETS:
+        assert len(sets[name]) >= 30, f"only {len(sets[name])} {name} questions for {lang}"
     ids = set()
     for page in (help_site / HOMES[lang].removeprefix("/help/")).glob("*/index.html"):
         ids |= set(search.heading_ids(page.read_text(encoding="utf-8")))
@@ -105,37 +118,45 @@ def test_readers_find_the_answering_paragraph_tuned_set(node, lang):
     _check(node(search.load_queries([lang])), lang, 0.96)
 
 
-#: The first held-out set as measured (answer first, within the first three), in the
-#: languages where it is below the goal. Their goal test is expected to fail (strict: once
-#: a language reaches the goal, remove it from here); the figures themselves must not go
-#: down. Since the second round of issue 21 this set is tuning data (its misses were fixed
-#: by general means: stop words, verb forms, synonyms, ranking); the second held-out set
-#: measures what the search does with questions nobody tuned it for.
-HELD_OUT_REACHED = {"fr": (46, 49), "en": (47, 50), "ar": (45, 49)}
+#: Each held-out set as measured (answer first, within the first three), in the languages
+#: where it is below the goal. Their goal test is expected to fail (strict: once a language
+#: reaches the goal, remove it from here); the figures themselves must not go down. The
+#: first set is tuning data since the second round of issue 21 (its misses were fixed by
+#: general means: stop words, verb forms, synonyms, ranking); the second measures what the
+#: search does with questions nobody tuned it for, measured before that round (French 63,
+#: 67; English 62, 67; Arabic 60, 64) and at its end (below). Never raise them by tuning
+#: on the second set's questions.
+HELD_OUT_REACHED = {
+    "held-out": {"fr": (46, 49), "en": (47, 50), "ar": (45, 49)},
+    "held-out-2": {"fr": (66, 69), "en": (62, 67), "ar": (63, 65)},
+}
 
 
-def _goal(lang):
-    if lang not in HELD_OUT_REACHED:
-        return lang
-    first, top3 = HELD_OUT_REACHED[lang]
-    reason = f"held-out goal not reached in {lang}: {first} first, {top3} within three"
-    return pytest.param(lang, marks=pytest.mark.xfail(strict=True, reason=reason))
+def _goal(name, lang):
+    if lang not in HELD_OUT_REACHED[name]:
+        return pytest.param(name, lang)
+    first, top3 = HELD_OUT_REACHED[name][lang]
+    reason = f"{name} goal not reached in {lang}: {first} first, {top3} within three"
+    return pytest.param(name, lang, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
-@pytest.mark.parametrize("lang", [_goal(lang) for lang in LANGUAGES])
-def test_readers_find_the_answering_paragraph_held_out_set(node, lang):
+@pytest.mark.parametrize(
+    ("name", "lang"), [_goal(name, lang) for name in HELD_OUT_SETS for lang in LANGUAGES]
+)
+def test_readers_find_the_answering_paragraph_held_out_set(node, name, lang):
     """Questions the search was never tuned on (the figures of the README)."""
-    _check(node(search.load_heldout([lang])), lang, 0.90)
+    _check(node(search.load_heldout([lang], path=HELD_OUT_SETS[name])), lang, 0.90)
 
 
+@pytest.mark.parametrize("name", list(HELD_OUT_SETS))
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_held_out_figures_do_not_go_down(node, lang):
-    if lang not in HELD_OUT_REACHED:
+def test_the_held_out_figures_do_not_go_down(node, name, lang):
+    if lang not in HELD_OUT_REACHED[name]:
         pytest.skip(f"{lang} reaches the goal: the held-out test checks it")
-    results = node(search.load_heldout([lang]))
+    results = node(search.load_heldout([lang], path=HELD_OUT_SETS[name]))
     first, top3, total = search.summary(results)[lang]
     report = "\n".join(search.failures(results))
-    reached_first, reached_top3 = HELD_OUT_REACHED[lang]
+    reached_first, reached_top3 = HELD_OUT_REACHED[name][lang]
     assert first >= reached_first and top3 >= reached_top3, f"{first}, {top3}/{total}:\n{report}"
 
 
@@ -143,7 +164,7 @@ def test_the_held_out_figures_do_not_go_down(node, lang):
 def test_french_labels_seen_on_screen_are_found_from_every_guide(node, lang):
     seen = _sets(lang)["seen"]
     if not seen:
-        pytest.skip(f"no French labels for the {lang} guide in either set")
+        pytest.skip(f"no French labels for the {lang} guide in any set")
     results = node(seen)
     first, top3, total = search.summary(results)[lang]
     assert top3 == total, "\n".join(search.failures(results))
