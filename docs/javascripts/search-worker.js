@@ -62,7 +62,7 @@
   var weak = []; /* « impossibl »: ranks as text wherever it is */
   var asked = []; /* the prepared queries, in order, waiting for their results */
   var present = {}; /* a verb's stem → its forms for other persons, its present tense
-                       (stems()) */
+                       (stems(), for the word being prepared) */
   /* The words found nowhere, for the editors' report (javascripts/help-app.js sends it). */
   var channel = typeof BroadcastChannel === "function" ?
     new BroadcastChannel("help-search") : null;
@@ -190,13 +190,14 @@
            would be cut off as a particle). */
         var whole = pieces.length === 1 ?
           fold(typed.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")) : word;
+        present = {};
         var forms = tokens.length ? [] : stems(word).concat(whole !== word ? stems(whole) : [])
           .filter(function (form, n, all) { return all.indexOf(form) === n; });
         var chosen = [];
+        var exists = function (form) {
+          return found(lunr.TokenSet.fromString(form + "*")).length;
+        };
         for (var v = 0; v < forms.length; v++) {
-          var exists = function (form) {
-            return found(lunr.TokenSet.fromString(form + "*")).length;
-          };
           /* The verbal noun, when the guide has it, rather than the bare stem (« أغير »:
              « تغيير », not « غير », which is also "not"). */
           var named = nouns(forms[v]).filter(exists);
@@ -265,6 +266,10 @@
   function stems(word) {
     var forms = [];
     var others = [];
+    var also = function (stem, form) {
+      present[stem] = present[stem] || [];
+      if (present[stem].indexOf(form) === -1) { present[stem].push(form); }
+    };
     var undouble = function (stem) {
       var letters = Array.from(stem);
       var n = letters.length;
@@ -282,9 +287,9 @@
         if ((p || s) && stem.length >= 3) { forms.push(stem); }
         if (stem.length >= 3) { forms.push.apply(forms, undouble(stem)); }
         if (Array.from(stem).length === 3 && affixes.initials.indexOf(stem[0]) !== -1) {
-          present[stem] = affixes.prefixes.filter(function (other) {
-            return other.length === 1;
-          }).map(function (other) { return other + stem.slice(1); });
+          affixes.prefixes.forEach(function (other) {
+            if (other.length === 1) { also(stem, other + stem.slice(1)); }
+          });
         }
         /* The same verb for another person (« يصل », it arrives: « تصل »), searched with
            the stem too (« أفعل »: « يفعل »). */
@@ -292,7 +297,7 @@
           affixes.prefixes.forEach(function (other) {
             if (other !== p && other.length === 1) {
               others.push(other + stem);
-              present[stem] = (present[stem] || []).concat([other + stem]);
+              also(stem, other + stem);
             }
           });
         }
