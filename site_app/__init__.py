@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     help.init_app(app)
     cli.init_app(app)
 
-    from . import main, templating
+    from . import editor, main, templating
     from .account import views as account
     from .auth import views as auth
     from .contact import views as contact
@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(contact.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    editor.init_app(app)
     templating.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]))

@@ -76,6 +76,9 @@ DEV_MAILBOX = False
 #: Where the built help center lives (``make docs``), served at /help/.
 HELP_SITE_DIR = str(PROJECT_ROOT / "site")
 HELP_CACHE_MAX_AGE = 300
+#: Count errors shown, help links followed … per topic, language and day for /editor
+#: (site_app/editor/counting.py). Off, the report shows only votes, searches and messages.
+HELP_COUNTING = True
 
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False  # Retry-After is set by the 429 page (errors.py)

@@ -10,13 +10,15 @@ import secrets
 import time
 
 from flask import Flask, current_app, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import limiter
+from .editor import count_shown
+from .extensions import db, limiter
 from .help.topics import help_url
 from .limits import causes
 from .limits.causes import Blocked
@@ -103,6 +105,7 @@ def error_response(status: int, reference: str | None = None, **context):
     if wants_json():
         body = {"error": topic, "message": str(message), "help_url": link, "reference": reference}
         return jsonify(body), status
+    count_shown(topic, reference, str(get_locale()))  # for the editors' report
     try:
         page = render_template(
             "errors/error.html",
@@ -152,6 +155,15 @@ def _blocked(error):
     return page, status, {"Retry-After": str(seconds)}
 
 
+def _abandon_transaction() -> None:
+    """Roll back what the failed request left uncommitted (it is lost at teardown anyway):
+    on SQLite its write lock would hold the 500 page's count (another connection) waiting."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("could not roll back after an incident", exc_info=True)
+
+
 def init_app(app: Flask) -> None:
     """Register a handler for every HTTP error and for unexpected exceptions."""
 
@@ -176,6 +188,7 @@ def init_app(app: Flask) -> None:
             return _http(error)
         incident = secrets.token_hex(3).upper()
         current_app.logger.exception("incident %s", incident, exc_info=error)
+        _abandon_transaction()
         return error_response(500, reference=f"E500-{incident}")
 
     @app.errorhandler(InternalServerError)

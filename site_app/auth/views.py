@@ -17,6 +17,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts import known_browsers, sessions, sign_in, tokens
 from ..accounts import rules as accounts
+from ..editor.counting import count_shown
 from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
 from ..limits.policy import count_mail_request
@@ -73,6 +74,9 @@ def login():
     elif request.method == "POST":
         sign_in.refused_form()
     status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and not form.errors:  # its message counts for /editor
+        shown = ("resend-activation", "") if needs_activation else ("wrong-password", "B1")
+        count_shown(*shown, str(get_locale()))
     return (
         render_template(
             "auth/login.html",
@@ -222,6 +226,7 @@ def _link_problem(check: tokens.TokenCheck, purpose: str):
     """The page for an expired, tampered, used or replaced link, with its help topic."""
     problem = check.problem
     status = 400 if problem == "invalid" else 410
+    count_shown(f"link-{problem}", "", str(get_locale()))
     return (
         render_template(
             "errors/link.html",

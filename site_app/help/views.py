@@ -18,6 +18,7 @@ from flask import Blueprint, abort, current_app, redirect, request, send_from_di
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
+from ..editor import count_followed
 from ..i18n import select_locale, supported
 from .topics import resolve
 
@@ -35,6 +36,7 @@ def go(topic):
     target = resolve(topic, locale)
     if target is None:
         abort(404)
+    count_followed(topic, locale)
     return redirect(target, code=302)
 
 

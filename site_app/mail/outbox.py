@@ -23,6 +23,7 @@ from flask_mail import Connection, Message
 from sqlalchemy import delete, func, select, update
 
 from ..clock import utcnow
+from ..editor.counting import count_mail_links, watch_help_links
 from ..extensions import db
 from ..models import OutboxMail
 from . import wording
@@ -38,6 +39,7 @@ def queue_mail(kind: str, recipient: str, locale: str, subject: str, **context) 
 
     ``subject`` is a lazy string, translated here, as is the sender's name. The caller commits.
     """
+    linked = watch_help_links(context)  # the topics it links, for the editors' report
     with force_locale(locale):
         context.update(locale=locale)
         mail = OutboxMail(
@@ -51,6 +53,7 @@ def queue_mail(kind: str, recipient: str, locale: str, subject: str, **context) 
             reply_to=context.get("reply_to"),
         )
     db.session.add(mail)
+    count_mail_links(kind, locale, linked)
     return mail
 
 
