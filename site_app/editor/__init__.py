@@ -2,7 +2,8 @@
 
 * :mod:`.counting`: errors shown, help links followed, questions answered, counted per
   topic, language and day (the hooks elsewhere are one line each);
-* :mod:`.grants` and :mod:`.cli`: who may read the report (``flask editors``).
+* :mod:`.grants` and :mod:`.cli`: who may read the report (``flask editors``);
+* :mod:`.report`, :mod:`.charts`, :mod:`.views`: the report at /editor, its CSV exports.
 """
 
 from flask import Flask
@@ -13,7 +14,9 @@ __all__ = ["count_answered", "count_followed", "count_shown", "init_app"]
 
 
 def init_app(app: Flask) -> None:
-    """Register ``flask editors``."""
+    """Register /editor and ``flask editors``."""
+    from . import views
     from .cli import editors_cli
 
+    app.register_blueprint(views.bp)
     app.cli.add_command(editors_cli)
