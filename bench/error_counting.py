@@ -31,7 +31,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from site_app import create_app  # noqa: E402
-from site_app.editor.models import HelpCount  # noqa: E402
+from site_app.editor.counting import HelpCount  # noqa: E402
 from site_app.extensions import db  # noqa: E402
 
 POSTGRES = os.environ.get("BENCH_DB", "postgresql+psycopg://postgres@127.0.0.1:5432/bench")

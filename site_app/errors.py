@@ -17,7 +17,7 @@ from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .editor import count_shown
+from .editor.counting import count_shown
 from .extensions import db, limiter
 from .help.topics import help_url
 from .limits import causes

@@ -2,13 +2,13 @@
 count per help topic, language and day (site_app/editor/)."""
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from conftest import PASSWORD, link_in, submit
 from sqlalchemy import select
 
-from site_app.editor.models import HelpCount
+from site_app.editor.counting import HelpCount
 from site_app.editor.report import build_report
 from site_app.extensions import db
 
@@ -103,7 +103,7 @@ def test_a_mail_rolled_back_is_not_counted(app):
             "fr",
             "s",
             link="/",
-            deadline=None,
+            deadline=datetime(2030, 1, 1),
             hours=1,
             email="x@example.org",
             support_email="s@example.org",

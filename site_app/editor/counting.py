@@ -1,6 +1,6 @@
 """Counting what the editors' report shows, per help topic, language and UTC day.
 
-Each event adds one to a row of :class:`~site_app.editor.models.HelpCount` with one
+Each event adds one to a row of :class:`HelpCount` with one
 atomic upsert (``INSERT … ON CONFLICT DO UPDATE SET count = count + n``, SQLite and
 PostgreSQL alike), so the counts hold across gunicorn workers and machines and two
 workers counting at once both count. Nothing about the person is stored.
@@ -26,14 +26,15 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
+from datetime import date
 
 from flask import current_app
-from sqlalchemy import event
+from sqlalchemy import String, event
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
 from ..extensions import db
-from .models import HelpCount
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,23 @@ _PENDING = "editor_help_counts"
 #: would grow the table with every crash).
 _INCIDENT = re.compile(r"(E500)-[0-9A-F]{6}")
 
-Key = tuple[str, str, str, str]  # topic, lang, kind, reference
+
+class HelpCount(db.Model):
+    """How often something happened for a help topic, in one language, on one UTC day.
+
+    ``kind`` says what (:data:`KINDS`); ``reference`` is what the person saw that named it
+    (``B2``, ``E404``, ``mail:activate``; empty when nothing did).
+    Only these aggregates are stored: no address, no IP, no account.
+    """
+
+    __tablename__ = "help_count"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
 
 
 def counted_reference(reference: str | None) -> str:

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..help.topics import topic_map
 from ..models import ContactMessage, FailedSearch, PageFeedback
-from .counting import ANSWERED, FOLLOWED, SHOWN, counted_reference
-from .models import HelpCount
+from .counting import ANSWERED, FOLLOWED, SHOWN, HelpCount, counted_reference
 
 #: The figures of one topic in one language (a day's, or the period's).
 FIGURES = ("shown", "followed", "contact", "answered", "helpful", "not_helpful", "comments")

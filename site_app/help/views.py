@@ -18,7 +18,7 @@ from flask import Blueprint, abort, current_app, redirect, request, send_from_di
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 
-from ..editor import count_followed
+from ..editor.counting import count_followed
 from ..i18n import select_locale, supported
 from .topics import resolve
 
