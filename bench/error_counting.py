@@ -112,6 +112,11 @@ def measure(name: str, uri: str, site: str, rounds: int, pages: int, threads: in
             results[counting].append(one_round(apps[counting], pages, threads))
     with apps[True].app_context():
         counted = db.session.query(db.func.sum(HelpCount.count)).scalar() or 0
+    for app in apps.values():  # no pooled connection left to hold the tables
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    with apps[True].app_context():
         db.drop_all()
     expected = (rounds * pages // threads * threads) + 20
     on_wall = statistics.median(w for w, _ in results[True]) * 1e6
@@ -135,6 +140,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--site", default=str(ROOT / "site"))
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help="one database only")
     options = parser.parse_args()
     if not (Path(options.site) / "topics.json").is_file():
         sys.exit(f"{options.site} has no built guide: make docs, or --site DIR")
@@ -143,15 +149,16 @@ def main() -> None:
         f"{options.rounds} rounds of {options.pages} pages"
     )
     with tempfile.TemporaryDirectory() as folder:
-        measure(
-            "SQLite (file)",
-            f"sqlite:///{folder}/bench.db",
-            options.site,
-            options.rounds,
-            options.pages,
-            1,
-        )
-    uri = postgres_uri()
+        if options.only != "postgresql":
+            measure(
+                "SQLite (file)",
+                f"sqlite:///{folder}/bench.db",
+                options.site,
+                options.rounds,
+                options.pages,
+                1,
+            )
+    uri = postgres_uri() if options.only != "sqlite" else None
     if uri:
         measure("PostgreSQL", uri, options.site, options.rounds, options.pages, 1)
         if options.threads > 1:

@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import String, event
@@ -125,9 +126,9 @@ def _write_pending(session) -> None:
     try:
         if dialect == "postgresql":  # a failed statement would fail the commit: a savepoint
             with session.begin_nested():
-                session.execute(upsert(dialect, pending))
+                session.execute(*upsert(dialect, pending))
         else:  # SQLite undoes only the failed statement
-            session.execute(upsert(dialect, pending))
+            session.execute(*upsert(dialect, pending))
     except SQLAlchemyError:  # the mails matter more than their counts
         log.warning("help counts lost: %s", dict(pending), exc_info=True)
 
@@ -143,29 +144,36 @@ def _write(counts: Counter) -> None:
         return
     try:
         with db.engine.begin() as connection:
-            connection.execute(upsert(connection.dialect.name, counts))
+            connection.execute(*upsert(connection.dialect.name, counts))
     except SQLAlchemyError:
         log.warning("help counts lost: %s", dict(counts), exc_info=True)
 
 
-def upsert(dialect: str, counts: Counter, day=None):
-    """``INSERT … ON CONFLICT DO UPDATE`` adding ``counts`` to the rows of ``day`` (today).
-
-    Rows go in key order, so two statements lock shared rows in the same order.
-    """
+@cache
+def _statement(dialect: str):
+    """The upsert, built once per dialect so SQLAlchemy compiles it once (rows are bound)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # the app runs on these two (README, Production)
         raise ValueError(f"help counts need SQLite or PostgreSQL, not {dialect}")
+    statement = insert(HelpCount)
+    return statement.on_conflict_do_update(
+        index_elements=["day", "topic", "lang", "kind", "reference"],
+        set_={"count": HelpCount.count + statement.excluded["count"]},
+    )
+
+
+def upsert(dialect: str, counts: Counter, day=None) -> tuple:
+    """``INSERT … ON CONFLICT DO UPDATE`` adding ``counts`` to the rows of ``day`` (today),
+    as ``(statement, rows)`` for ``execute``.
+
+    Rows go in key order, so two transactions lock shared rows in the same order.
+    """
     day = day or utcnow().date()
     rows = [
         {"day": day, "topic": topic, "lang": lang, "kind": kind, "reference": ref, "count": n}
         for (topic, lang, kind, ref), n in sorted(counts.items())
     ]
-    statement = insert(HelpCount).values(rows)
-    return statement.on_conflict_do_update(
-        index_elements=["day", "topic", "lang", "kind", "reference"],
-        set_={"count": HelpCount.count + statement.excluded["count"]},
-    )
+    return _statement(dialect), rows
