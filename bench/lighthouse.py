@@ -10,6 +10,11 @@ hreflang links and sitemaps are same-origin)::
 
 Prints a Markdown table (the one in bench/lighthouse.md) and every audit that cost a
 point, and writes the raw scores to bench/results/lighthouse.json.
+
+"guide article with a situation" is measured as the browser that just signed up sees it
+(issue 23): bench/lighthouse_signed_up.mjs signs up first (a fresh address each run) and
+Lighthouse measures in that same browser, so the page fills its ``[data-situation]`` element
+while it is measured (its ``/api/situation`` request is in the report).
 """
 
 import argparse
@@ -24,12 +29,38 @@ from urllib.parse import urlsplit
 PAGES = {
     "guide home": "/help/",
     "guide article": "/help/troubleshooting/",
+    "guide article with a situation": "/help/troubleshooting/#check-spam",
     "sign-in": "/login",
     "sign-up": "/signup",
+    "contact": "/contact",
 }
+#: Pages measured with the cookies of a browser that signed up just before.
+SIGNED_UP = {"guide article with a situation"}
 FORM_FACTORS = {"mobile": [], "desktop": ["--preset=desktop"]}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 RESULTS = Path(__file__).resolve().parent / "results" / "lighthouse.json"
+
+
+def lighthouse_signed_up(command: str, base: str, url: str, desktop: bool) -> dict:
+    """One Lighthouse run in a browser that just signed up (bench/lighthouse_signed_up.mjs:
+    Puppeteer signs up, then Lighthouse navigates in that browser, its cookies kept — where
+    the page's script reads them; cookies sent as ``--extra-headers`` are not in
+    ``document.cookie``). Uses the ``node_modules`` next to ``command``."""
+    modules = Path(command).resolve().parent.parent
+    answer = subprocess.run(
+        ["node", str(Path(__file__).with_name("lighthouse_signed_up.mjs")), base, url]
+        + (["desktop"] if desktop else []),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        env={
+            **os.environ,
+            "NODE_PATH": str(modules),
+            "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+        },
+    )
+    return json.loads(answer.stdout)
 
 
 def lighthouse(command: str, url: str, flags: list[str]) -> dict:
@@ -63,16 +94,26 @@ def main() -> int:
     parser.add_argument("--base", default="http://127.0.0.1:5000")
     parser.add_argument("--lighthouse", default="lighthouse", help="the lighthouse command")
     parser.add_argument("--runs", type=int, default=3, help="runs per page (median kept)")
+    parser.add_argument("--page", action="append", choices=PAGES, help="only these pages")
     args = parser.parse_args()
     if urlsplit(args.base).hostname not in ("127.0.0.1", "localhost", "::1"):
         parser.error("loopback addresses only")
 
     scores: dict = {}
     for name, path in PAGES.items():
+        if args.page and name not in args.page:
+            continue
         for factor, flags in FORM_FACTORS.items():
-            reports = [
-                lighthouse(args.lighthouse, args.base + path, flags) for _ in range(args.runs)
-            ]
+            reports = []
+            for _ in range(args.runs):
+                if name in SIGNED_UP:
+                    desktop = factor == "desktop"
+                    report = lighthouse_signed_up(
+                        args.lighthouse, args.base, args.base + path, desktop
+                    )
+                else:
+                    report = lighthouse(args.lighthouse, args.base + path, flags)
+                reports.append(report)
             scores[f"{name} ({path}), {factor}"] = {
                 category: statistics.median(r["categories"][category]["score"] for r in reports)
                 for category in CATEGORIES

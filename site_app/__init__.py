@@ -51,6 +51,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     known_browsers.init_app(app)
     mail.init_app(app)
     help.init_app(app)
+    from . import situation  # after help: /api/situation beside the guide's API
+
+    situation.init_app(app)
     cli.init_app(app)
 
     from . import editor, main, templating

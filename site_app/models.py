@@ -133,6 +133,9 @@ class OutboxMail(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None]
+    #: The receiving server refused it for good (a 5xx reply, kept in ``last_error``): it is
+    #: not tried again (site_app/mail/outbox.py).
+    refused_at: Mapped[datetime | None]
     #: "smtp" or "mailbox" (development mailbox, nothing left the machine).
     transport: Mapped[str | None] = mapped_column(String(16))
     #: Erased once sent: it holds a person who deleted their account (the goodbye mail, or
@@ -140,6 +143,32 @@ class OutboxMail(db.Model):
     erase_once_sent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+
+class MailReceipt(db.Model):
+    """What one browser may learn of the mail its sign-up (or reset) caused: the outbox's
+    attempts, time sent or refusal and its reply, copied at each attempt.
+
+    The browser's session holds the random ``ticket``; nothing else names the row. It holds
+    no address (only ``recipient_hint``, ``c••••@example.com``), so it outlives the mail's
+    row (deleted once sent when its person deletes the account): what the browser sees
+    never changes with what the address's owner does. See site_app/situation/.
+    """
+
+    __tablename__ = "mail_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(43), unique=True)
+    #: The mail's Message-ID (never reused, unlike a deleted row's id on SQLite).
+    message_id: Mapped[str] = mapped_column(String(255), index=True)
+    recipient_hint: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    refused_at: Mapped[datetime | None]
+    #: The receiving server's reply to a refusal, the address in it masked.
+    reply: Mapped[str | None] = mapped_column(String(500))
 
 
 class ContactMessage(db.Model):
@@ -155,6 +184,19 @@ class ContactMessage(db.Model):
     error_reference: Mapped[str | None] = mapped_column(String(32))
     locale: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContactDeflection(db.Model):
+    """A question the contact form's suggestions answered ("This answered my question"):
+    the guide paragraph, the subject picked and the language; no address, no text."""
+
+    __tablename__ = "contact_deflection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page: Mapped[str] = mapped_column(String(255))
+    topic: Mapped[str] = mapped_column(String(40))
+    lang: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class PageFeedback(db.Model):

@@ -29,6 +29,7 @@ ANONYMOUS_VIEWS = [
     "/activation/resend",
     "/contact",
     "/api/session",
+    "/api/situation",
     "/robots.txt",
     "/help/",
     "/help/en/",

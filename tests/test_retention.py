@@ -102,15 +102,15 @@ def test_the_goodbye_mail_survives_smtp_down_and_is_erased_once_sent(make_app, i
 
 
 class RefusingServer:
-    """An SMTP server that refuses one mailbox (its mails stay pending) and hands the rest
-    to the test inbox."""
+    """An SMTP server that turns one mailbox away for now (450: its mails stay pending; a 5xx
+    would refuse them for good) and hands the rest to the test inbox."""
 
     def __init__(self, inbox, refused):
         self.inbox, self.refused = inbox, refused
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == self.refused:
-            return "550 5.1.1 No such mailbox"
+            return "450 4.2.1 Mailbox busy, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

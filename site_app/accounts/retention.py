@@ -41,7 +41,7 @@ def forget_person(address: str) -> None:
     )
     db.session.execute(
         delete(OutboxMail)
-        .where(mentions, OutboxMail.sent_at.is_not(None))
+        .where(mentions, or_(OutboxMail.sent_at.is_not(None), OutboxMail.refused_at.is_not(None)))
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
@@ -53,10 +53,18 @@ def forget_person(address: str) -> None:
 
 
 def purge_sent_mails() -> int:
-    """Delete the mails sent more than ``OUTBOX_RETENTION`` ago; return how many.
+    """Delete the mails sent (or refused for good) more than ``OUTBOX_RETENTION`` ago, and
+    the mail receipts as old (site_app/situation/receipts.py); return how many mails.
 
     Mails still waiting are never deleted, however old: nothing queued is lost.
     """
+    from ..situation.receipts import purge_receipts
+
     deadline = utcnow() - current_app.config["OUTBOX_RETENTION"]
-    result = db.session.execute(delete(OutboxMail).where(OutboxMail.sent_at < deadline))
+    result = db.session.execute(
+        delete(OutboxMail).where(
+            or_(OutboxMail.sent_at < deadline, OutboxMail.refused_at < deadline)
+        )
+    )
+    purge_receipts(deadline)
     return result.rowcount

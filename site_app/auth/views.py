@@ -23,6 +23,9 @@ from ..forms import ConfirmForm, EmailForm
 from ..limits.policy import count_mail_request
 from ..mail.jobs import defer
 from ..security.safety import safe_next
+from ..situation import links as situation_links
+from ..situation import record as situation
+from ..situation import resets as situation_resets
 from ..templating import render_form
 from .forms import ActivateWithPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .page_cache import cached_for_anonymous
@@ -113,7 +116,9 @@ def signup():
     if form.validate_on_submit():
         email = form.email.data
         count_mail_request(email, known_browsers.known_for_mail(email, signing_up=True))
-        signed_up = accounts.register(email, form.password.data, str(get_locale()))
+        signed_up = situation.sign_up(  # its mail's receipt, for the guide
+            lambda: accounts.register(email, form.password.data, str(get_locale()))
+        )
         session["signup_proof"] = signed_up.proof
         known_browsers.remember_sign_up(signed_up.account)
         return _check_your_mailbox(email, "signup")
@@ -185,7 +190,10 @@ def _mail_request(template: str, job, reason: str, prefill: bool = False):
     if form.validate_on_submit():
         email = form.email.data
         count_mail_request(email, known_browsers.known_for_mail(email))
-        defer(job, email=email, locale=str(get_locale()))
+        if reason == "reset":  # a browser that signed in to the account sees its mail
+            situation_resets.defer_password_reset(job, email, str(get_locale()))
+        else:
+            defer(job, email=email, locale=str(get_locale()))
         return _check_your_mailbox(email, reason)
     return render_form(template, form)
 
@@ -227,6 +235,7 @@ def _link_problem(check: tokens.TokenCheck, purpose: str):
     problem = check.problem
     status = 400 if problem == "invalid" else 410
     count_shown(f"link-{problem}", "", str(get_locale()))
+    situation_links.remember_problem(request.view_args.get("token"), purpose, check)
     return (
         render_template(
             "errors/link.html",

@@ -46,3 +46,12 @@ def report_command(days):
         click.echo("  (none)")
     for query, lang, count in searches:
         click.echo(f"  {count:>4} × {query!r} [{shown(lang)}]")  # repr escapes, like shown()
+    from ..situation.suggestions import contact_counts
+
+    contact = contact_counts(days)
+    click.echo(
+        f"Contact over the last {days} day(s): {contact.written} message(s) written, "
+        f"{contact.answered} question(s) answered by a suggestion."
+    )
+    for page, lang, count in contact.by_page:
+        click.echo(f"  {count:>4} × {shown(page)} [{shown(lang)}]")

@@ -51,7 +51,12 @@ def status_command():
     The backlog is for operators only: anonymous pages never show it (site_app/main/health.py).
     """
     pending = db.session.scalars(
-        select(OutboxMail).where(OutboxMail.sent_at.is_(None)).order_by(OutboxMail.id)
+        select(OutboxMail)
+        .where(OutboxMail.sent_at.is_(None), OutboxMail.refused_at.is_(None))
+        .order_by(OutboxMail.id)
+    ).all()
+    refused = db.session.scalars(
+        select(OutboxMail).where(OutboxMail.refused_at.is_not(None)).order_by(OutboxMail.id)
     ).all()
     sent = db.session.scalar(
         select(func.count(OutboxMail.id)).where(OutboxMail.sent_at.is_not(None))
@@ -67,6 +72,8 @@ def status_command():
             f"#{mail.id} to {mail.recipient} ({mail.kind}), {mail.attempts} attempt(s): "
             f"{mail.last_error or '-'}"
         )
+    for mail in refused:  # not tried again: the receiving server said no for good
+        click.echo(f"#{mail.id} to {mail.recipient} ({mail.kind}) refused: {mail.last_error}")
 
 
 def _duration(seconds: int) -> str:

@@ -44,6 +44,11 @@ def deferrable(kind: str):
     return register
 
 
+def job_named(kind: str) -> Callable:
+    """The job registered as ``kind`` (a job may run another: site_app/situation/resets.py)."""
+    return _JOBS[kind]
+
+
 def defer(job: Callable, **arguments) -> None:
     """Store ``job(**arguments)`` for a deliverer and commit; run it now if "inline"."""
     db.session.add(DeferredJob(kind=job.job_kind, arguments=arguments))

@@ -4,7 +4,9 @@ Every mail is first a row of :class:`OutboxMail`, added to the session of the
 change that causes it and committed with it. Delivery comes after the commit:
 a row is *claimed* by moving its ``next_attempt_at`` forward (an atomic
 update, so two deliverers never send it at once), then sent; a failure keeps
-the row pending with a growing delay and the last error. A deliverer killed
+the row pending with a growing delay and the last error — unless the receiving server
+refused it for good (a 5xx reply): then it is marked ``refused_at``, keeps the reply, and
+is not tried again. A deliverer killed
 mid-send leaves a claim that expires, so the mail goes out again with the same
 Message-ID (at-least-once).
 """
@@ -54,7 +56,15 @@ def queue_mail(kind: str, recipient: str, locale: str, subject: str, **context) 
         )
     db.session.add(mail)
     count_mail_links(kind, locale, linked)
+    for listener in _listeners():
+        listener.queued(mail)
     return mail
+
+
+def _listeners():
+    """What follows the outbox's mails, each with ``queued(mail)`` and ``attempted(mail)``
+    (``app.extensions["outbox_listeners"]``: the mail receipts of site_app/situation/)."""
+    return current_app.extensions.get("outbox_listeners", ())
 
 
 def _sender_domain() -> str:
@@ -122,7 +132,32 @@ def claim(model, row_id: int, seen_next_attempt, *conditions) -> bool:
 
 
 def _claim(mail_id: int, seen_next_attempt) -> bool:
-    return claim(OutboxMail, mail_id, seen_next_attempt, OutboxMail.sent_at.is_(None))
+    return claim(
+        OutboxMail,
+        mail_id,
+        seen_next_attempt,
+        OutboxMail.sent_at.is_(None),
+        OutboxMail.refused_at.is_(None),
+    )
+
+
+def permanent_refusal(error: Exception) -> str | None:
+    """The receiving server's reply when it refused the mail for good (5xx), else None.
+
+    Only the recipient refused (``RCPT``) or the message refused (``DATA``): a refused
+    sender or login is this site's configuration, which the operator fixes — those mails
+    stay pending (faults lose no mail).
+    """
+    replies = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = list(error.recipients.values())
+    elif isinstance(error, smtplib.SMTPDataError):
+        replies = [(error.smtp_code, error.smtp_error)]
+    if not replies or not all(500 <= int(code) <= 599 for code, _ in replies):
+        return None
+    code, text = replies[0]
+    text = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {' '.join(text.split())}"[:500]
 
 
 def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
@@ -133,7 +168,9 @@ def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
     """
     if not can_deliver():
         return 0, 0
-    query = select(OutboxMail.id, OutboxMail.next_attempt_at).where(OutboxMail.sent_at.is_(None))
+    query = select(OutboxMail.id, OutboxMail.next_attempt_at).where(
+        OutboxMail.sent_at.is_(None), OutboxMail.refused_at.is_(None)
+    )
     if not flush:
         query = query.where(OutboxMail.next_attempt_at <= utcnow())
     rows = db.session.execute(query.order_by(OutboxMail.id).limit(limit)).all()
@@ -150,15 +187,21 @@ def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
                 with _TimeoutConnection(state) as connection:
                     connection.send(_as_message(mail))
                 mail.transport = "smtp"
-        except Exception as error:  # whatever fails, the mail stays pending
-            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-            mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
+        except Exception as error:  # whatever fails, the mail stays pending (unless refused)
+            refusal = permanent_refusal(error)
+            if refusal:
+                mail.refused_at, mail.last_error = utcnow(), refusal
+            else:
+                mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+                mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
             failed += 1
             log.warning("mail %s to %s not delivered: %s", mail.id, mail.recipient, error)
         else:
             mail.sent_at = utcnow()
             mail.last_error = None
             sent += 1
+        for listener in _listeners():
+            listener.attempted(mail)  # committed with the mail
         db.session.commit()
     if sent:
         _erase_marked_sent_mails()
@@ -243,7 +286,7 @@ def backlog() -> Backlog:
     the count moves with other people's requests, so it must never reach an anonymous page."""
     pending, oldest = db.session.execute(
         select(func.count(OutboxMail.id), func.min(OutboxMail.created_at)).where(
-            OutboxMail.sent_at.is_(None)
+            OutboxMail.sent_at.is_(None), OutboxMail.refused_at.is_(None)
         )
     ).one()
     waited = int((utcnow() - oldest).total_seconds()) if oldest else 0
