@@ -5,6 +5,7 @@ search while the message is typed, "This answered my question" counted, and the 
 import pytest
 from browser_support import LiveApp, new_page
 from conftest import submit
+from search_support import _node as search_node
 from sqlalchemy import select
 
 from site_app.extensions import db
@@ -14,9 +15,9 @@ SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"}
 
 #: A question typed in each language, and the paragraph of the guide that answers it.
 QUESTIONS = {
-    "fr": ("Je n'ai jamais reçu l'e-mail d'activation", "#check-spam"),
-    "en": ("I never received the activation email", "#check-spam"),
-    "ar": ("لم تصلني رسالة التفعيل", "#check-spam"),
+    "fr": ("Bonjour, je n'ai rien reçu", "#check-spam"),
+    "en": ("Hello, I did not get the email", "#check-spam"),
+    "ar": ("مرحبا، لم يصلني شيء", "#check-spam"),
 }
 
 
@@ -74,7 +75,9 @@ def live(help_site, tmp_path):
         yield live
 
 
-def test_suggestions_for_typed_questions_in_every_language(browser, live):
+def test_suggestions_for_typed_questions_in_every_language(browser, live, help_site):
+    """The suggestions are the guide's own search's answers: the first three paragraphs the
+    search box lists for the same words (tests/search_node.js, the same worker files)."""
     for lang in live.app.config["LANGUAGES"]:
         question, paragraph = QUESTIONS[lang]
         page = new_page(browser, lang)
@@ -87,6 +90,9 @@ def test_suggestions_for_typed_questions_in_every_language(browser, live):
         assert any(href.endswith(paragraph) for href in hrefs), (lang, hrefs)
         root = "/help/" if lang == live.app.config["LANGUAGES"][0] else f"/help/{lang}/"
         assert all(href.startswith(live.url(root)) for href in hrefs), hrefs
+        box_order = search_node(help_site, root.removeprefix("/help/"), [question])[0]
+        guide_says = [location for location in box_order if "#" in location][:3]
+        assert [href.removeprefix(live.url(root)) for href in hrefs] == guide_says, lang
         # "This answered my question": counted, and the visit ends there.
         page.locator("[data-suggestions] li button").first.click()
         page.locator("[data-answered-thanks]").wait_for()

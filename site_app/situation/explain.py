@@ -153,9 +153,9 @@ def _block() -> dict | None:
     cause, reset_at = session[record.BLOCK]
     if cause not in BLOCK_LINES:
         return None
-    from ..errors import LIMIT_CAUSES
+    from ..limits.causes import CAUSES
 
-    reference, _topic, title, _message = LIMIT_CAUSES[cause]
+    reference, title = CAUSES[cause].reference, CAUSES[cause].title
     # The count the refusal page gives (templates/errors/error.html).
     seconds = max(int(reset_at - time.time()), 1)
     duration = format_timedelta(seconds, threshold=1, add_direction=False)

@@ -40,17 +40,21 @@
     return ready;
   }
 
-  /* The results as the search box shows them: per page, the page first when it is the best,
-     then its sections; only paragraphs (sections) are suggested, three at most. */
+  /* The results in the order the guide's search box shows them (tests/search_node.js,
+     readingOrder): per page, the page first when it scores best, then its sections as good
+     as the first, the others after every page. Only paragraphs (sections), three at most. */
   function paragraphs(items) {
-    var found = [];
+    var visible = [], hidden = [];
     (items || []).slice(0, 10).forEach(function (group) {
-      group.slice().sort(function (a, b) { return b.score - a.score; }).forEach(function (doc) {
-        if (doc.location.indexOf("#") !== -1 && doc.score > 0) { found.push(doc); }
-      });
+      var threshold = group[0].score;
+      var docs = group.slice();
+      var parent = docs.findIndex(function (doc) { return doc.location.indexOf("#") === -1; });
+      if (parent !== -1) { docs.splice(parent, 1); }
+      var cut = docs.findIndex(function (doc) { return doc.score < threshold; });
+      if (cut === -1) { cut = docs.length; }
+      docs.forEach(function (doc, n) { (n < cut ? visible : hidden).push(doc); });
     });
-    found.sort(function (a, b) { return b.score - a.score; });
-    return found.slice(0, 3);
+    return visible.concat(hidden).filter(function (doc) { return doc.score > 0; }).slice(0, 3);
   }
 
   function text(html) {
@@ -91,8 +95,11 @@
     if (thanks) { thanks.hidden = false; thanks.focus(); }
   }
 
+  /* The subject counts once the person picked it (not the one the page preselected). */
+  var picked = false;
+
   function query() {
-    var label = topic && topic.value !== "other" ? topic.options[topic.selectedIndex].text : "";
+    var label = picked && topic.value !== "other" ? topic.options[topic.selectedIndex].text : "";
     return (label + " " + message.value).replace(/\s+/g, " ").trim().slice(0, 300);
   }
 
@@ -113,6 +120,6 @@
 
   function soon() { clearTimeout(timer); timer = setTimeout(search, 400); }
   message.addEventListener("input", soon);
-  if (topic) { topic.addEventListener("change", soon); }
+  if (topic) { topic.addEventListener("change", function () { picked = true; soon(); }); }
   if (message.value.trim()) { soon(); }
 }());
