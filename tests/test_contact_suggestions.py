@@ -3,8 +3,8 @@ search while the message is typed, "This answered my question" counted, and the 
 ``flask help report``. The browser part types questions in every language in Chromium."""
 
 import pytest
-from browser_support import LiveApp, new_page
 from conftest import submit
+from figure_tools.browser_support import LiveApp, new_page
 from search_support import _node as search_node
 from sqlalchemy import select
 

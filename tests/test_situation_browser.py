@@ -7,8 +7,8 @@ and a browser without script, read the guide as before.
 """
 
 import pytest
-from browser_support import LiveApp, choose_language, new_page, sign_up
 from conftest import PASSWORD
+from figure_tools.browser_support import LiveApp, choose_language, new_page, sign_up
 
 
 @pytest.fixture
