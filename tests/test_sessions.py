@@ -288,3 +288,107 @@ def test_the_session_cap_is_a_setting(make_app, inbox):
     for client in clients:
         sign_in(client, "member@example.org")
     assert [client.get("/account").status_code for client in clients] == [302, 200, 200]
+
+
+SIGN_OUT_ONE = re.compile(r'formaction="(/account/sessions/[0-9a-f]{32}/sign-out)"')
+
+
+def sign_out_buttons(page_text):
+    """The address each row's « End session » button posts to, in the order of the list."""
+    return SIGN_OUT_ONE.findall(page_text)
+
+
+@pytest.mark.both_databases
+def test_ending_one_session_ends_that_one_only(app, member):
+    owner = browser(app, "203.0.113.7", FIREFOX_WINDOWS)
+    phone = browser(app, "203.0.113.8", SAFARI_IPHONE)
+    attacker = browser(app, "198.51.100.9", "curl/8.5.0")
+    sign_in(phone, member)
+    sign_in(attacker, member)  # with a stolen password
+    sign_in(owner, member)
+    page = owner.get("/account").text
+    rows = [row.split("</li>")[0] for row in page.split("<li data-session=")[1:]]
+    # The current session has no such button; each other row has its own.
+    assert rows[0].startswith('"current"') and "formaction" not in rows[0]
+    assert all("formaction" in row for row in rows[1:]) and len(rows) == 3
+    attacker_row = next(row for row in rows if "curl" in row)
+    (target,) = sign_out_buttons(attacker_row)
+
+    wrong = submit(owner, target, {"sessions_password": "not the password"}, form_url="/account")
+    assert wrong.status_code == 422 and "Ce n'est pas votre mot de passe." in wrong.text
+    assert attacker.get("/account").status_code == 200  # nothing changed
+    assert session_count(app, member) == 3
+
+    done = submit(owner, target, {"sessions_password": PASSWORD}, form_url="/account")
+    assert done.status_code == 302 and done.location == "/account#sessions"
+    assert attacker.get("/account").status_code == 302  # signed out
+    assert phone.get("/account").status_code == 200  # the others are kept
+    page = owner.get("/account")
+    assert page.status_code == 200 and "Cette session est déconnectée." in page.text
+    assert "curl" not in page.text and page.text.count('data-session="') == 2
+
+    again = submit(owner, target, {"sessions_password": PASSWORD}, form_url="/account")
+    assert again.status_code == 302
+    assert "Cette session était déjà déconnectée." in owner.get("/account").text
+    assert session_count(app, member) == 2
+
+
+def test_ending_one_session_needs_the_csrf_token(app, member):
+    owner, attacker = browser(app), browser(app, "198.51.100.9")
+    sign_in(attacker, member)
+    sign_in(owner, member)
+    (target,) = sign_out_buttons(owner.get("/account").text)
+    forged = owner.post(target, data={"sessions_password": PASSWORD})
+    assert forged.status_code == 403
+    assert attacker.get("/account").status_code == 200
+
+
+def test_a_session_of_another_account_cannot_be_ended(app, member, inbox):
+    from test_limit_causes import create_account
+
+    create_account(app, inbox, "other@example.org")
+    other, others_phone = browser(app), browser(app, "203.0.113.9")
+    sign_in(others_phone, "other@example.org")
+    sign_in(other, "other@example.org")
+    (others_target,) = sign_out_buttons(other.get("/account").text)
+
+    owner, owners_phone = browser(app), browser(app, "203.0.113.10")
+    sign_in(owners_phone, member)
+    sign_in(owner, member)
+    done = submit(owner, others_target, {"sessions_password": PASSWORD}, form_url="/account")
+    assert done.status_code == 302
+    assert "Cette session était déjà déconnectée." in owner.get("/account").text
+    assert others_phone.get("/account").status_code == 200
+    assert owners_phone.get("/account").status_code == 200
+
+
+def test_the_current_session_is_not_ended_by_its_reference(app, member):
+    """No button is shown for it; a forged request for it changes nothing either."""
+    owner = browser(app)
+    sign_in(owner, member)
+    with app.app_context():
+        record = db.session.scalar(select(UserSession))
+        own = f"/account/sessions/{sessions.reference(record)}/sign-out"
+    done = submit(owner, own, {"sessions_password": PASSWORD}, form_url="/account")
+    assert done.status_code == 302
+    assert owner.get("/account").status_code == 200
+    assert session_count(app, member) == 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_ending_one_session_speaks_the_readers_language(app, member, lang):
+    from flask_babel import force_locale, gettext
+
+    owner, other = browser(app), browser(app, "203.0.113.9")
+    sign_in(other, member)
+    owner.get(f"/language/{lang}")
+    sign_in(owner, member)
+    page = owner.get("/account").text
+    with app.test_request_context(), force_locale(lang):
+        button, done = gettext("End session"), gettext("That session is signed out.")
+    if lang != "en":
+        assert button != "End session" and done != "That session is signed out."
+    assert button in page
+    (target,) = sign_out_buttons(page)
+    submit(owner, target, {"sessions_password": PASSWORD}, form_url="/account")
+    assert done in owner.get("/account").text

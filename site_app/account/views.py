@@ -21,6 +21,7 @@ def _page(password_form=None, delete_form=None, sessions_form=None, status=200):
             "account/index.html",
             user=current_user,
             sessions=sessions.active_sessions(current_user),
+            session_reference=sessions.reference,
             current_session=current_user.current_session,
             password_form=password_form or ChangePasswordForm(formdata=None),
             delete_form=delete_form or DeleteAccountForm(formdata=None),
@@ -94,6 +95,27 @@ def sign_out_other_sessions():
         sessions.end_sessions(user, keep=user.current_session)
         db.session.commit()
         flash(_l("Your other sessions are signed out."), "success")
+        return redirect(url_for("account.index", _anchor="sessions"))
+
+    wrong = _l("This is not your password.")
+    return _with_password(form, form.sessions_password, wrong, done, "sessions_form")
+
+
+@bp.route("/sessions/<string(length=32):ref>/sign-out", methods=["POST"])
+@login_required
+def sign_out_session(ref):
+    """End one session of the list (the password is asked, as for the other sessions).
+
+    The current one has no such control: "Sign out" ends it.
+    """
+    form = SignOutOthersForm()
+
+    def done(user):
+        if sessions.end_session_named(user, ref, keep=user.current_session):
+            db.session.commit()
+            flash(_l("That session is signed out."), "success")
+        else:
+            flash(_l("That session was already signed out."), "info")
         return redirect(url_for("account.index", _anchor="sessions"))
 
     wrong = _l("This is not your password.")

@@ -11,6 +11,8 @@ Nothing here reads the request: the views pass the user agent and address.
 Nothing here commits: the caller does.
 """
 
+import hashlib
+import hmac
 import ipaddress
 from datetime import timedelta
 
@@ -121,6 +123,24 @@ def end_session(record: UserSession | None) -> None:
     """Sign out one session."""
     if record is not None:  # a bulk delete: the row may be gone already (a reset ended it)
         db.session.execute(delete(UserSession).where(UserSession.id == record.id))
+
+
+def reference(record: UserSession) -> str:
+    """A name for one session on the account page: it designates the row without being the
+    cookie's value (whoever reads the page must not be able to sign in with it)."""
+    key = current_app.secret_key
+    key = key if isinstance(key, bytes) else key.encode()
+    return hmac.new(key, f"session-ref:{record.id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def end_session_named(user: User, ref: str, keep: UserSession | None = None) -> bool:
+    """Sign out the live session of ``user`` whose :func:`reference` is ``ref`` (never
+    ``keep``); False when there is none (already ended, or not this account's)."""
+    for record in active_sessions(user):
+        if hmac.compare_digest(reference(record), ref) and (keep is None or record.id != keep.id):
+            end_session(record)
+            return True
+    return False
 
 
 def end_sessions(user: User, keep: UserSession | None = None) -> int:
