@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     from . import editor, main, templating
+    from .account import email_views as email_change
     from .account import views as account
     from .auth import views as auth
     from .contact import views as contact
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(contact.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(email_change.bp)
     editor.init_app(app)
     templating.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:

@@ -32,6 +32,11 @@ SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 1800, "hide_
 #: Accounts never activated are deleted after this delay (``flask accounts purge``).
 ACTIVATION_DELAY = timedelta(hours=48)
 PASSWORD_RESET_DELAY = timedelta(hours=1)
+#: Changing the email address (site_app/accounts/email_changes.py): the confirmation link mailed to
+#: the new address works this long; the "this wasn't me" link mailed to the old one, which
+#: puts it back even after the change was confirmed, works this long.
+EMAIL_CHANGE_DELAY = timedelta(hours=24)
+EMAIL_CHANGE_REVERT_DELAY = timedelta(days=7)
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
 #: argon2id parameters (OWASP minimum: 19 MiB, 2 passes, 1 lane).

@@ -66,13 +66,13 @@ class AcceptablePassword:
             raise StopValidation(problems[0])
 
 
-def email_field(autofocus: bool = True) -> EmailField:
+def email_field(autofocus: bool = True, label=None) -> EmailField:
     """The email input, ready for password managers."""
     render_kw = {"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
     if autofocus:
         render_kw["autofocus"] = True
     return EmailField(
-        _l("Email address"),
+        label or _l("Email address"),
         filters=[normalize_email],
         validators=[
             DataRequired(_l("Enter your email address.")),

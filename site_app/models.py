@@ -54,6 +54,9 @@ class User(UserMixin, db.Model):
     sessions: Mapped[list["UserSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+    email_changes: Mapped[list["EmailChange"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (Index("ix_users_unactivated", "activated_at", "created_at"),)
 
@@ -244,3 +247,24 @@ class DeferredJob(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class EmailChange(db.Model):
+    """A change of address asked from the account page (site_app/accounts/email_changes.py).
+
+    Its links (the confirmation at ``new_email``, "this wasn't me" at ``old_email``) carry
+    ``nonce``: deleting the row kills them. Kept after confirmation until the way back
+    expires (``EMAIL_CHANGE_REVERT_DELAY``, ``flask accounts purge``).
+    """
+
+    __tablename__ = "email_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    old_email: Mapped[str] = mapped_column(String(254))
+    new_email: Mapped[str] = mapped_column(String(254))
+    nonce: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="email_changes")

@@ -248,6 +248,8 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     "SUPPORT_EMAIL": email_address,
     "ACTIVATION_DELAY": duration,
     "PASSWORD_RESET_DELAY": duration,
+    "EMAIL_CHANGE_DELAY": duration,
+    "EMAIL_CHANGE_REVERT_DELAY": duration,
     "PASSWORD_MIN_LENGTH": integer(1),
     "PASSWORD_MAX_LENGTH": integer(1),
     "ARGON2_MEMORY_COST": integer(8),

@@ -198,11 +198,16 @@ def test_parallel_wrong_passwords_cannot_beat_the_limit(client, app):
         ("/account/password", "current_password"),
         ("/account/delete", "password"),
         ("/account/sessions/sign-out-others", "sessions_password"),
+        ("/account/email", "email_password"),
     ],
 )
 def test_wrong_current_passwords_on_the_account_page_are_limited(app, people, url, field):
     owner = people.signed_in(ip="10.11.0.1")
-    data = {field: "a wrong guess", "new_password": "another long passphrase"}
+    data = {
+        field: "a wrong guess",
+        "new_password": "another long passphrase",
+        "new_email": "elsewhere@example.net",
+    }
     for _ in range(5):
         assert submit(owner, url, data, form_url="/account").status_code == 422
     blocked = submit(owner, url, {**data, field: PASSWORD}, form_url="/account")

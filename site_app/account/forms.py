@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..forms import Form, current_password_field, new_password_field
+from ..forms import Form, current_password_field, email_field, new_password_field
 
 
 class ChangePasswordForm(Form):
@@ -23,3 +23,16 @@ class SignOutOthersForm(Form):
     """
 
     sessions_password = current_password_field()
+
+
+class ChangeEmailForm(Form):
+    """The new address and the password (its own field name: the page has several)."""
+
+    new_email = email_field(autofocus=False, label=_l("New email address"))
+    email_password = current_password_field()
+
+
+class ConfirmEmailWithPasswordForm(Form):
+    """The confirmation link opened in a browser not signed in to the account."""
+
+    password = current_password_field()

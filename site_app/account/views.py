@@ -1,49 +1,16 @@
 """Thin views of the account page."""
 
-from datetime import datetime
-
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from ..accounts import known_browsers, sessions, sign_in
 from ..accounts import rules as accounts
 from ..extensions import db
-from ..forms import ConfirmForm
 from .forms import ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
+from .page import account_page as _page
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-
-def _page(password_form=None, delete_form=None, sessions_form=None, status=200):
-    return (
-        render_template(
-            "account/index.html",
-            user=current_user,
-            sessions=sessions.active_sessions(current_user),
-            session_reference=sessions.reference,
-            current_session=current_user.current_session,
-            password_form=password_form or ChangePasswordForm(formdata=None),
-            delete_form=delete_form or DeleteAccountForm(formdata=None),
-            sessions_form=sessions_form or SignOutOthersForm(formdata=None),
-            logout_form=ConfirmForm(formdata=None),
-            previous_sign_in=_previous_sign_in(),
-        ),
-        status,
-    )
-
-
-def _previous_sign_in() -> datetime | None:
-    """The sign-in before the one of this session (kept in the session at sign-in).
-
-    The account's ``last_login_at`` is this very sign-in: showing it would tell
-    the owner nothing, while the previous one lets them spot a stranger's.
-    """
-    value = session.get("previous_sign_in")
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
 
 
 @bp.route("")

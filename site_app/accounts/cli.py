@@ -5,7 +5,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import retention, sessions
+from . import email_changes, retention, sessions
 from . import rules as accounts
 
 accounts_cli = AppGroup("accounts", help="Manage accounts.")
@@ -27,6 +27,9 @@ def purge_command():
     mails = retention.purge_sent_mails()
     db.session.commit()
     click.echo(f"Deleted {mails} sent mail(s) past OUTBOX_RETENTION.")
+    changes = email_changes.purge_expired_changes()
+    db.session.commit()
+    click.echo(f"Deleted {changes} email address change(s) past EMAIL_CHANGE_REVERT_DELAY.")
 
 
 def init_app(app: Flask) -> None:
