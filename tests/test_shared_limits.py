@@ -16,8 +16,8 @@ from conftest import REDIS_URI, ROOT, free_port, service_missing
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-@pytest.fixture
-def redis_uri():
+@pytest.fixture(scope="module")
+def redis_client():
     import redis
 
     client = redis.Redis.from_url(REDIS_URI, socket_connect_timeout=2)
@@ -25,19 +25,20 @@ def redis_uri():
         client.ping()
     except redis.RedisError as error:
         service_missing("Redis", str(error))
-    client.flushdb()
-    yield REDIS_URI
+    yield client
     client.flushdb()
     client.close()
 
 
-@pytest.fixture
-def two_servers(tmp_path, redis_uri):
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, redis_client):
+    """Two app processes on one database and one Redis, started once for this file."""
+    tmp_path = tmp_path_factory.mktemp("shared-limits")
     env = {
         **os.environ,
         "FLASK_SECRET_KEY": "shared-secret",
         "FLASK_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}",
-        "FLASK_RATELIMIT_STORAGE_URI": redis_uri,
+        "FLASK_RATELIMIT_STORAGE_URI": REDIS_URI,
         "FLASK_OUTBOX_DELIVERY": '"worker"',
         "FLASK_HELP_SITE_DIR": str(tmp_path / "no-site"),
     }
@@ -61,7 +62,7 @@ def two_servers(tmp_path, redis_uri):
         )
         servers.append((process, f"http://127.0.0.1:{port}"))
     for process, base in servers:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded machine starts slowly
         while True:
             try:
                 urllib.request.urlopen(base + "/login", timeout=2)
@@ -74,6 +75,13 @@ def two_servers(tmp_path, redis_uri):
     for process, _ in servers:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def two_servers(servers, redis_client):
+    """The two processes, every count starting from zero (the limits live in Redis only)."""
+    redis_client.flushdb()
+    return servers
 
 
 def failed_sign_in(base):
