@@ -24,9 +24,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Compile the app's catalogs (.po → .mo).
+## Compile the app's catalogs (.po → .mo), with each language's typography
+## (site_app/typography.py: French no-break spaces, Arabic isolated placeholders).
 translations: $(STAMP)
-	$(BIN)/pybabel compile -d site_app/translations --statistics
+	$(BIN)/python scripts/compile_catalogs.py
 
 ## Extract new strings and update every catalog (for translators).
 messages: $(STAMP)

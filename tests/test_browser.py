@@ -165,7 +165,11 @@ def test_guide_language_switcher_sets_the_app_language(live, open_page, lang):
 
 # --- The guide knows the reader, and hears back (issue 7) ------------------------------------
 
-SIGN_IN = {"fr": "Se connecter", "en": "Sign in", "ar": "تسجيل الدخول"}
+SIGN_IN = {
+    "fr": "Se connecter / S'inscrire",
+    "en": "Sign in / Sign up",
+    "ar": "تسجيل الدخول / إنشاء حساب",
+}
 MY_ACCOUNT = {"fr": "Mon compte", "en": "My account", "ar": "حسابي"}
 
 
@@ -436,3 +440,17 @@ def test_the_block_page_survives_the_language_switch(live, open_page, lang):
     assert page.locator(support.STEP_SELECTORS["B2"]).count() == 1
     assert page.locator("[data-countdown-until]").count() == 1
     assert page.locator("#password").count() == 0
+    # The countdown, once its script ticks: Western digits in every language, minutes and
+    # seconds joined as the language joins a list (issue 22: «4 دقائق و5 ثوانٍ»).
+    value = page.locator("[data-countdown-until] .countdown-value")
+    before = value.text_content()
+    page.wait_for_function(
+        "before => document.querySelector('[data-countdown-until] .countdown-value')"
+        ".textContent !== before",
+        arg=before,
+        timeout=5000,
+    )
+    shown = value.text_content()
+    assert re.search(r"[0-9]", shown) and not re.search(r"[\u0660-\u0669]", shown), shown
+    if lang == "ar" and len(re.findall(r"[0-9]+", shown)) == 2:
+        assert " و" in shown, shown

@@ -23,7 +23,7 @@ def right_sign_in(client, address="member@example.org", ip="203.0.113.7"):
 B2_PAGE = {
     "fr": ("Trop de tentatives", "temporairement bloquée"),
     "en": ("Too many attempts", "temporarily blocked"),
-    "ar": ("محاولات كثيرة جدًا", "محظور مؤقتًا"),
+    "ar": ("محاولات كثيرة جدًا", "فحُظر مؤقتًا"),
 }
 
 

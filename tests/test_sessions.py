@@ -134,7 +134,13 @@ def test_account_page_lists_the_sessions(app, member, lang):
     expected = {
         "fr": ("Firefox sur Windows", "Mobile Safari sur iOS", "cette session", "Vos sessions"),
         "en": ("Firefox on Windows", "Mobile Safari on iOS", "this session", "Your sessions"),
-        "ar": ("Firefox على Windows", "Mobile Safari على iOS", "هذه الجلسة", "جلساتك"),
+        # Arabic: each Latin name between the isolates U+2068 … U+2069 (site_app/typography.py).
+        "ar": (
+            "\u2068Firefox\u2069 على \u2068Windows\u2069",
+            "\u2068Mobile Safari\u2069 على \u2068iOS\u2069",
+            "هذه الجلسة",
+            "جلساتك",
+        ),
     }[lang]
     owner = browser(app, "203.0.113.7", FIREFOX_WINDOWS)
     phone = browser(app, "2001:db8:1234:5678::1", SAFARI_IPHONE)

@@ -17,7 +17,7 @@ class DeleteAccountForm(Form):
 
 
 class SignOutOthersForm(Form):
-    """« Sign out the other sessions »: the password proves it is the owner asking.
+    """« Sign out of the other sessions »: the password proves it is the owner asking.
 
     Its own field name: the delete form on the same page has ``password``.
     """

@@ -70,7 +70,7 @@ def signup_with_existing_address(user: User) -> None:
 
 
 def password_reset(user: User, locale: str | None = None) -> None:
-    """« RÉINITIALISER VOTRE MOT DE PASSE »: a single-use link valid for a short time.
+    """« Réinitialisez votre mot de passe »: a single-use link valid for a short time.
 
     Written in ``locale``, the language of the person who asked, when given.
     """
@@ -79,7 +79,7 @@ def password_reset(user: User, locale: str | None = None) -> None:
         "reset_password",
         user.email,
         locale or user.locale,
-        _l("RESET YOUR PASSWORD"),
+        _l("Reset your password"),
         link=_external("auth.reset_password", token=tokens.make_token(user, tokens.RESET_PASSWORD)),
         minutes=int(delay.total_seconds() // 60),
         **_common(user, locale),

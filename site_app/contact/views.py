@@ -8,7 +8,7 @@ still be able to reach support.
 import re
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import LazyString, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
@@ -20,6 +20,11 @@ from ..templating import render_form
 from . import messages
 
 bp = Blueprint("contact", __name__)
+
+#: The longest message the form takes, in characters; written as each language writes
+#: numbers (« 5 000 », "5,000").
+MESSAGE_MAX = 5000
+_MAX_SHOWN = LazyString(lambda: format_number(MESSAGE_MAX))
 
 
 def _error_reference(value: str | None) -> str | None:
@@ -38,7 +43,10 @@ class ContactForm(Form):
         _l("Message"),
         validators=[
             DataRequired(_l("Write your message.")),
-            Length(max=5000, message=_l("Keep your message under %(max)d characters.", max=5000)),
+            Length(
+                max=MESSAGE_MAX,
+                message=_l("Keep your message to %(max)s characters or fewer.", max=_MAX_SHOWN),
+            ),
         ],
         render_kw={"rows": 8},
     )

@@ -48,7 +48,7 @@ ACCOUNT = Cause(
     _l("This account is protected"),
     _l(
         "Too many wrong passwords were tried for this account, from several connections. "
-        "To protect it, its password alone no longer signs anyone in for a while."
+        "To protect it, the password alone isn't enough to sign in for a while."
     ),
     "LOGIN_FAILURES_PER_ACCOUNT",
 )

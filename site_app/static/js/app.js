@@ -26,15 +26,18 @@
   /* The blocked page's live countdown (B2). */
   document.querySelectorAll("[data-countdown-until]").forEach(function (node) {
     var until = parseInt(node.dataset.countdownUntil, 10) * 1000;
-    var lang = document.documentElement.lang;
+    /* Western digits in every language, as the app's other numbers (ar-u-nu-latn), and
+       minutes and seconds joined as the language joins a list (« 4 minutes et 5 secondes »,
+       «4 دقائق و5 ثوانٍ»). */
+    var lang = document.documentElement.lang + "-u-nu-latn";
     function format(seconds) {
       var minutes = Math.floor(seconds / 60), rest = seconds % 60;
       var parts = [];
       try {
         if (minutes) { parts.push(new Intl.NumberFormat(lang, { style: "unit", unit: "minute", unitDisplay: "long" }).format(minutes)); }
-        parts.push(new Intl.NumberFormat(lang, { style: "unit", unit: "second", unitDisplay: "long" }).format(rest));
-      } catch (e) { parts = [minutes + ":" + String(rest).padStart(2, "0")]; }
-      return parts.join(" ");
+        if (rest || !minutes) { parts.push(new Intl.NumberFormat(lang, { style: "unit", unit: "second", unitDisplay: "long" }).format(rest)); }
+        return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(parts);
+      } catch (e) { return minutes + ":" + String(rest).padStart(2, "0"); }
     }
     var value = node.querySelector(".countdown-value");
     function tick() {
