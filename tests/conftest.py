@@ -221,15 +221,24 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 def csrf_token(client, url):
     """The CSRF token of the form on ``url``, as a browser would have it."""
-    page = client.get(url)
+    return _form_page(client, url)[0]
+
+
+def _form_page(client, url):
+    """The CSRF token of the form on ``url`` and the address the form is at: a mailed
+    link's page moves to an address without its token at the first GET (followed)."""
+    page = client.get(url, follow_redirects=True)
     match = CSRF_RE.search(page.get_data(as_text=True))
     assert match, f"no form on {url} ({page.status_code})"
-    return match.group(1)
+    return match.group(1), page.request.path if page.history else url
 
 
 def submit(client, url, data, form_url=None, **kwargs):
-    """GET the form, then POST it with its CSRF token, as a browser does."""
-    token = csrf_token(client, form_url or url)
+    """GET the form, then POST it with its CSRF token, as a browser does (to the address
+    the form is at, when the page moved)."""
+    token, form_at = _form_page(client, form_url or url)
+    if form_url is None:
+        url = form_at
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 

@@ -106,7 +106,7 @@ def test_the_owner_follows_a_public_link_that_works(site, inbox):
     submit(owner, "/password/forgot", {"email": OWNER})
     link = next(x for x in links(inbox.last(OWNER)) if "/password/reset/" in x)
     assert link.startswith(PUBLIC + "/password/reset/")
-    page = owner.get(link.removeprefix(PUBLIC))
+    page = owner.get(link.removeprefix(PUBLIC), follow_redirects=True)
     assert page.status_code == 200 and 'autocomplete="new-password"' in page.text
 
 

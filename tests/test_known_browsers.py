@@ -101,7 +101,7 @@ def test_attacker_owner_attacker_sign_ups_leave_the_owner_a_way_in(app, inbox):
 
     # The owner's newest mail asks for the attacker's password (pre-hijacking holds) …
     newest = link_in(inbox.last(OWNER), "/activate/")
-    assert 'autocomplete="current-password"' in owner.get(newest).text
+    assert 'autocomplete="current-password"' in owner.get(newest, follow_redirects=True).text
     # … and, as that page says, the owner signs up again: not refused.
     assert sign_up(owner, OWNER_PASSWORD).status_code == 302
     landed = submit(owner, link_in(inbox.last(OWNER), "/activate/"), {}, follow_redirects=True)

@@ -54,7 +54,7 @@ def test_attacker_signs_up_first_bob_signs_up_and_activates(app, inbox, bob_clic
     if clicking is bob:
         page = submit(clicking, link, {}, follow_redirects=True)
     else:
-        assert 'autocomplete="current-password"' in clicking.get(link).text
+        assert 'autocomplete="current-password"' in clicking.get(link, follow_redirects=True).text
         refused = submit(clicking, link, {})
         assert refused.status_code == 422 and not activated(app)
         page = submit(clicking, link, {"password": BOB_PASSWORD}, follow_redirects=True)
@@ -82,7 +82,7 @@ def test_bob_signs_up_first_attacker_signs_up_after(app, inbox):
 
     # The newest link, in Bob's browser: his browser did not choose the password the
     # account has now, so he is asked for it — and his own is refused.
-    page = bob.get(link)
+    page = bob.get(link, follow_redirects=True)
     assert page.status_code == 200 and 'autocomplete="current-password"' in page.text
     refused = submit(bob, link, {"password": BOB_PASSWORD})
     assert refused.status_code == 422

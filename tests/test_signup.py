@@ -91,7 +91,7 @@ def test_sign_up_activate_and_land_on_account_page(client, inbox, app, lang):
 
     link = link_in(mail, "/activate/")
     # A mail scanner opening the link changes nothing.
-    confirm_page = client.get(link)
+    confirm_page = client.get(link, follow_redirects=True)
     assert confirm_page.status_code == 200 and "<form" in confirm_page.text
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == address)).activated_at is None

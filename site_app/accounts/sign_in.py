@@ -5,6 +5,9 @@ given back when the password was right, so only failures stay counted. While str
 have spent an account's failure limit (B3) its password alone signs nobody in: right and
 wrong passwords get the same answer after the same work, and a deferred job, run outside
 the request, mails the owner's warning and — the password being right — a sign-in link.
+An account never activated answers like a wrong password (B1, counted as a failure); a
+deferred job stored after every failed sign-in mails it its activation link again when the
+password was right (review M1).
 
 Reads the request (its network, the known-browser cookie) through the limits and
 :mod:`.known_browsers`. A sign-in commits nothing here: the view commits it with the
@@ -16,7 +19,11 @@ from datetime import datetime
 
 from ..clock import utcnow
 from ..limits.causes import ACCOUNT, Blocked
-from ..limits.policy import count_password_attempt, sign_in_link_allowed
+from ..limits.policy import (
+    activation_reminder_allowed,
+    count_password_attempt,
+    sign_in_link_allowed,
+)
 from ..mail.jobs import defer, deferrable
 from ..mail.outbox import commit_and_dispatch
 from ..models import User
@@ -54,6 +61,8 @@ def authenticate(email: str, password: str, locale: str, by_mail: bool = False) 
     if not verify_password(user.password_hash, password):
         return SignIn(ok=False)
     if user.activated_at is None:
+        # Answered like a wrong password: an answer of its own told anyone which addresses
+        # wait for activation, and that a guessed password was theirs.
         return SignIn(ok=False, needs_activation=True)
     if by_mail:
         return SignIn(ok=False, user=user, confirm_by_mail=True)
@@ -79,12 +88,22 @@ def sign_in(email: str, password: str, locale: str) -> SignIn:
             mail_owner_under_attack,
             email=email,
             warn=attempt.first_alarm,
-            send_link=outcome.confirm_by_mail,
+            send_link=outcome.confirm_by_mail or outcome.needs_activation,
             locale=locale,
         )
         raise Blocked(ACCOUNT, attempt.reset_at)
-    if outcome.ok or outcome.needs_activation:
+    if outcome.ok:
         attempt.succeeded()
+    else:
+        # A wrong password, an unknown address and an account never activated get the one
+        # answer (B1), counted alike, after the same work: a job stored for each, which
+        # mails the activation link again to a pending account whose password was right.
+        defer(
+            remind_activation,
+            email=email,
+            password_was_right=outcome.needs_activation,
+            locale=locale,
+        )
     return outcome
 
 
@@ -103,10 +122,31 @@ def mail_owner_under_attack(email: str, warn: bool, send_link: bool, locale: str
 
 def send_sign_in_link(email: str, locale: str) -> None:
     """Mail the owner of ``email`` a single-use sign-in link (their password was right
-    while the account is under attack)."""
+    while the account is under attack); an account never activated gets its activation
+    link again instead (a sign-in link cannot sign it in)."""
     user = find_user(email)
-    if user is not None:
+    if user is None:
+        return
+    if user.activated_at is None:
+        notifications.activation(user, locale)
+    else:
         notifications.sign_in_link(user, locale)
+    commit_and_dispatch()
+
+
+@deferrable("remind-activation")
+def remind_activation(email: str, password_was_right: bool, locale: str) -> None:
+    """After a failed sign-in (a deferred job stored for every failure alike): the owner of
+    an account never activated, whose password was right, gets the activation mail again,
+    in ``locale`` — the sign-in page says nothing of it (review M1). Within a quota of its
+    own per address (:func:`~site_app.limits.policy.activation_reminder_allowed`): only who
+    knows the password can ask for it, and it never spends the owner's reset or resend
+    quota."""
+    if not (password_was_right and activation_reminder_allowed(email)):
+        return
+    user = find_user(email)
+    if user is not None and user.activated_at is None:
+        notifications.activation(user, locale)
         commit_and_dispatch()
 
 

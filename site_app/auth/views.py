@@ -65,7 +65,6 @@ def login():
         form.next.data = safe_next(request.args.get("next"))
         if current_user.is_authenticated:
             return redirect(form.next.data or url_for("account.index"))
-    needs_activation = False
     if form.validate_on_submit():
         outcome = sign_in.sign_in(form.email.data, form.password.data, str(get_locale()))
         if outcome.ok:
@@ -73,7 +72,7 @@ def login():
             if outcome.previous_sign_in:
                 session["previous_sign_in"] = outcome.previous_sign_in.isoformat()
             return redirect(safe_next(form.next.data) or url_for("account.index"))
-        needs_activation = outcome.needs_activation
+        # A pending account's answer is the wrong password's (see accounts/sign_in.py).
     elif request.method == "POST":
         sign_in.refused_form()
     status = 422 if request.method == "POST" else 200
@@ -82,24 +81,22 @@ def login():
         count_shown(*shown, str(get_locale()))
     return (
         render_template(
-            "auth/login.html",
-            form=form,
-            failed=request.method == "POST" and not form.errors,
-            needs_activation=needs_activation,
-            resend_form=EmailForm(email=form.email.data, formdata=None)
-            if needs_activation
-            else None,
+            "auth/login.html", form=form, failed=request.method == "POST" and not form.errors
         ),
         status,
     )
 
 
+@bp.route("/login/link", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/login/link/<token>", methods=["GET", "POST"])
 def sign_in_link(token):
     """GET only shows a button: mail scanners open links, they must not sign in."""
+    token, moved = _link_token("sign-in", token)
     check = tokens.check_sign_in_link(token)
     if check.problem:
         return _link_problem(check, "sign-in")
+    if moved:
+        return moved
     form = ConfirmForm()
     if form.validate_on_submit():
         if not tokens.use_sign_in_link(check.user, str(get_locale())):
@@ -107,6 +104,31 @@ def sign_in_link(token):
         start_session(check.user)
         return redirect(url_for("account.index"))
     return render_template("auth/sign_in_link.html", form=form, email=check.user.email)
+
+
+#: Where the session keeps the token of the link being followed, per purpose.
+LINK_TOKEN_KEYS = {"activate": "activate_link", "reset": "reset_link", "sign-in": "sign_in_link"}
+
+
+def _link_token(purpose: str, token: str | None) -> tuple[str, object | None]:
+    """The token of the mailed link being followed, and the redirect to answer with, if any.
+
+    The first GET of ``/activate/<token>`` (and of the reset and sign-in links) keeps the
+    token in the session and sends the browser on to the same page without it
+    (``/activate``), as Django's reset view does. There the page may send a ``Referer``
+    (``Referrer-Policy: same-origin``): over HTTPS, Flask-WTF refuses a form sent without
+    one (``WTF_CSRF_SSL_STRICT``), and a page whose address holds a token must send none
+    (safety.py), so none of these forms could be sent behind HTTPS. The page's address
+    then carries no token to show, to send as ``Referer`` or to log. A form posted to the
+    token's own address (a page served before this change) still works.
+    """
+    key = LINK_TOKEN_KEYS[purpose]
+    if token is None:
+        return session.get(key) or "", None
+    if request.method != "GET":
+        return token, None
+    session[key] = token
+    return token, redirect(url_for(request.endpoint), code=303)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -139,6 +161,7 @@ def check_mailbox(reason):
     )
 
 
+@bp.route("/activate", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/activate/<token>", methods=["GET", "POST"])
 def activate(token):
     """GET only shows a button: mail scanners open links, they must not activate.
@@ -146,9 +169,12 @@ def activate(token):
     A browser other than the one that signed up last is asked for the password
     chosen then: only the mailbox's holder who knows the password activates it.
     """
+    token, moved = _link_token("activate", token)
     check = tokens.check_token(token, tokens.ACTIVATE, _delay("ACTIVATION_DELAY"))
     if check.problem:
         return _link_problem(check, "activate")
+    if moved:
+        return moved
     needs_password = not tokens.proves_signup(check.user, session.get("signup_proof"))
     form = ActivateWithPasswordForm() if needs_password else ConfirmForm()
     if form.validate_on_submit():
@@ -198,11 +224,15 @@ def _mail_request(template: str, job, reason: str, prefill: bool = False):
     return render_form(template, form)
 
 
+@bp.route("/password/reset", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
+    token, moved = _link_token("reset", token)
     check = tokens.check_token(token, tokens.RESET_PASSWORD, _delay("PASSWORD_RESET_DELAY"))
     if check.problem:
         return _link_problem(check, "reset")
+    if moved:
+        return moved
     form = ResetPasswordForm()
     form.account_email = check.user.email
     if form.validate_on_submit():

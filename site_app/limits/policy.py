@@ -82,6 +82,12 @@ def sign_in_link_allowed(email: str) -> bool:
     return counters.hit("MAIL_ACTIONS_PER_EMAIL", "sign-in-link", email)
 
 
+def activation_reminder_allowed(email: str) -> bool:
+    """Whether one more activation mail may follow a sign-in with the right password of an
+    account never activated (a quota of its own, like the sign-in links')."""
+    return counters.hit("MAIL_ACTIONS_PER_EMAIL", "activation-reminder", email)
+
+
 def contact_limits(view):
     """The contact form's own limits, ``CONTACT_PER_IP`` per network and ``CONTACT_PER_EMAIL``
     acknowledgements per sender address, counted on every POST: never the sign-up and reset

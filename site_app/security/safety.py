@@ -54,7 +54,7 @@ def address_holds_a_token() -> bool:
     Such a page must not send its address as ``Referer`` to its CSS, script and icon or
     to the next page: an access log that records ``Referer`` would keep a live token.
     """
-    return bool(request.view_args) and "token" in request.view_args
+    return bool((request.view_args or {}).get("token"))
 
 
 def bound_unsized_bodies(app: Flask) -> None:
