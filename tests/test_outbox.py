@@ -1,5 +1,7 @@
 """The mail outbox: nothing is lost when SMTP is down; ``flask outbox deliver``."""
 
+import logging
+
 import pytest
 from aiosmtpd.controller import Controller
 from conftest import PASSWORD, free_port, link_in, submit
@@ -39,6 +41,21 @@ def test_sign_up_while_smtp_is_down_keeps_account_and_mail(make_app, inbox):
     # The link in the late mail still works.
     page = submit(client, link_in(mail, "/activate/"), {}, follow_redirects=True)
     assert page.request.path == "/account"
+
+
+def test_a_delivery_failure_is_logged_without_the_address(make_app, inbox, caplog):
+    """Operators see which mail failed and why; the log keeps no one's whole address."""
+    app = make_app(MAIL_PORT=free_port())  # nothing listens there
+    with caplog.at_level(logging.WARNING, logger="site_app"):
+        submit(
+            app.test_client(),
+            "/signup",
+            {"email": "private.person@example.org", "password": PASSWORD},
+        )
+    lines = [r.getMessage() for r in caplog.records if "not delivered" in r.getMessage()]
+    assert lines, [r.getMessage() for r in caplog.records]
+    for line in lines:
+        assert "private.person" not in line and "p***@example.org" in line, line
 
 
 def test_deliver_reports_failures_and_exits_non_zero(make_app, inbox):

@@ -101,6 +101,24 @@ def test_a_pending_account_answers_like_a_wrong_password(make_app, inbox, lang):
     assert submit(owner, link_in(mails[0], "/activate/"), {}).location == "/account"
 
 
+def test_the_typed_address_stays_out_of_every_address(make_app, inbox):
+    """The owner mistypes the password and follows "Forgot your password?": the form has
+    their address, and no URL carries it (``/password/forgot?email=…`` went into access
+    logs and browser history). A stranger's browser gets an empty form, even when a link
+    names an address."""
+    app = make_app()
+    owner, stranger = app.test_client(), app.test_client()
+    answer = sign_in(owner, "owner@example.org", "not the password")
+    assert answer.status_code == 422
+    targets = re.findall(r'(?:href|action)="([^"]*)"', answer.text)
+    assert "/password/forgot" in targets
+    assert not [t for t in targets if "example.org" in t and not t.startswith("mailto:")]
+    assert 'value="owner@example.org"' in owner.get("/password/forgot").text
+    assert "owner@example.org" not in stranger.get("/password/forgot").text
+    named = stranger.get("/password/forgot?email=victim%40example.org")
+    assert "victim@example.org" not in named.text
+
+
 @pytest.mark.parametrize(
     "target",
     [

@@ -73,6 +73,8 @@ def login():
                 session["previous_sign_in"] = outcome.previous_sign_in.isoformat()
             return redirect(safe_next(form.next.data) or url_for("account.index"))
         # A pending account's answer is the wrong password's (see accounts/sign_in.py).
+        # For "Forgot your password?": kept here, never in its URL (access logs keep URLs).
+        session["typed_email"] = form.email.data
     elif request.method == "POST":
         sign_in.refused_form()
     status = 422 if request.method == "POST" else 200
@@ -200,7 +202,7 @@ def resend_activation():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
-    # The sign-in page's "Forgot your password?" carries the address typed there.
+    # The address typed at a failed sign-in is kept in the session for this form.
     return _mail_request(
         "auth/forgot_password.html", accounts.request_password_reset, "reset", prefill=True
     )
@@ -211,8 +213,8 @@ def _mail_request(template: str, job, reason: str, prefill: bool = False):
     every address. The mail is a deferred job, outside the request: only an account gets
     one, which would show in the timing."""
     form = EmailForm()
-    if prefill and request.method == "GET" and request.args.get("email"):
-        form.email.data = request.args["email"][:254]
+    if prefill and request.method == "GET":  # a failed sign-in's address, never the URL's
+        form.email.data = session.get("typed_email")
     if form.validate_on_submit():
         email = form.email.data
         count_mail_request(email, known_browsers.known_for_mail(email))

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from ..clock import utcnow
 from ..extensions import db
 from ..models import DeferredJob
-from .outbox import claim, retry_delay
+from .outbox import claim, masked, retry_delay
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def run_pending_jobs(limit: int = 100) -> int:
             db.session.commit()
         except Exception as error:  # the job stays, retried later with the error kept
             db.session.rollback()
-            log.warning("deferred job %s (%s) failed: %s", job_id, kind, error)
+            log.warning("deferred job %s (%s) failed: %s", job_id, kind, masked(error))
             job = db.session.get(DeferredJob, job_id)
             if job is not None:
                 job.last_error = f"{type(error).__name__}: {error}"[:2000]

@@ -12,6 +12,7 @@ Message-ID (at-least-once).
 """
 
 import logging
+import re
 import smtplib
 import threading
 from collections.abc import Callable
@@ -31,6 +32,16 @@ from ..models import OutboxMail
 from . import wording
 
 log = logging.getLogger(__name__)
+
+_ADDRESS = re.compile(r"([^\s@<>\"'(),;:\[\]]+)@([\w.-]+)")
+
+
+def masked(text: object) -> str:
+    """``text`` with each email address cut to its first character and its domain
+    (``p***@example.org``): a log line tells which mail and which provider failed, not
+    whose mail it was (SMTP errors repeat the address too)."""
+    return _ADDRESS.sub(lambda found: f"{found[1][0]}***@{found[2]}", str(text))
+
 
 #: How long a claimed mail is held before another deliverer may try it.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -195,7 +206,9 @@ def deliver_pending(flush: bool = False, limit: int = 100) -> tuple[int, int]:
                 mail.last_error = f"{type(error).__name__}: {error}"[:2000]
                 mail.next_attempt_at = utcnow() + retry_delay(mail.attempts)
             failed += 1
-            log.warning("mail %s to %s not delivered: %s", mail.id, mail.recipient, error)
+            log.warning(
+                "mail %s to %s not delivered: %s", mail.id, masked(mail.recipient), masked(error)
+            )
         else:
             mail.sent_at = utcnow()
             mail.last_error = None
