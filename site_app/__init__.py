@@ -82,8 +82,6 @@ def _finish_config(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'site.db'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
-    # Flask-Mail reads MAIL_SUPPRESS_SEND once, at init_app.
-    app.config.setdefault("MAIL_SUPPRESS_SEND", False)
 
 
 def _instance_secret(key_file: Path) -> str:

@@ -46,7 +46,8 @@ ARGON2_PARALLELISM = 1
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = False
+#: Unset: cookies are Secure when PUBLIC_URL is https:// (false is then refused).
+SESSION_COOKIE_SECURE = None
 REMEMBER_COOKIE_HTTPONLY = True
 PERMANENT_SESSION_LIFETIME = timedelta(days=14)
 #: Server-side sessions one account may hold; a sign-in beyond ends the least recently used.
@@ -54,6 +55,13 @@ SESSIONS_PER_ACCOUNT = 20
 MAX_CONTENT_LENGTH = 64 * 1024
 MAX_FORM_MEMORY_SIZE = 64 * 1024
 WTF_CSRF_TIME_LIMIT = 4 * 3600
+#: The extensions' own switches, here so that settings.py reads them as booleans
+#: (``FLASK_WTF_CSRF_ENABLED=False`` was the string "False", which is true).
+WTF_CSRF_ENABLED = True
+WTF_CSRF_SSL_STRICT = True  # over HTTPS, a form needs a same-origin Referer
+RATELIMIT_ENABLED = True
+#: Flask-Mail reads it once, at init_app; its own default is app.testing.
+MAIL_SUPPRESS_SEND = False
 
 #: Mail goes over SMTP as soon as MAIL_SERVER is set. Without it, mails stay queued in the
 #: outbox (``flask outbox status``) until it is — or, with DEV_MAILBOX, are shown at /dev/mailbox.

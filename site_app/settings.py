@@ -10,6 +10,7 @@ rule. Text keys (passwords, secrets) take the variable's raw text: JSON would ma
 password ``12345678`` a number.
 """
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 from babel import Locale, UnknownLocaleError
 from limits import parse as parse_limit
 from limits.storage import SCHEMES as LIMIT_STORAGE_SCHEMES
+from limits.util import SINGLE_EXPR as SINGLE_LIMIT
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -64,40 +66,83 @@ def integer(minimum: int, maximum: int | None = None) -> Callable[[str, Any], in
     return rule
 
 
+#: The longest MAIL_TIMEOUT: past it a stuck SMTP server holds a deliverer for good.
+MAX_SECONDS = 3600
+
+
 def seconds(key: str, value: Any) -> float:
-    """A number of seconds above zero (``MAIL_TIMEOUT``)."""
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return value
-    refuse(key, "a number of seconds above 0", value)
+    """A number of seconds above zero, at most :data:`MAX_SECONDS` (``MAIL_TIMEOUT``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 0 < value <= MAX_SECONDS:  # false for NaN; JSON's Infinity is past the limit
+            return value
+    refuse(key, f"a number of seconds above 0 and at most {MAX_SECONDS}", value)
 
 
 _DURATION = re.compile(
     r"(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>s|sec|seconds?|m|min|minutes?|h|hours?|d|days?)"
 )
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+#: The longest duration: a hundred years (``timedelta`` and dates stop at the year 9999;
+#: a cookie's or a link's end date past them was a 500 on every page).
+MAX_DURATION = timedelta(days=36500)
 
 
 def duration(key: str, value: Any) -> timedelta:
-    """A ``timedelta``, a number of seconds, or ``48 hours``, ``15 minutes``, ``2 days``."""
-    if isinstance(value, timedelta) and value > timedelta(0):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        return timedelta(seconds=value)
-    match = _DURATION.fullmatch(value.strip().lower()) if isinstance(value, str) else None
-    if match and float(match["amount"]) > 0:
-        unit = "m" if match["unit"].startswith("min") else match["unit"][0]
-        return timedelta(**{_UNITS[unit]: float(match["amount"])})
-    refuse(key, "a duration above 0 (seconds, or like '48 hours', '15 minutes', '2 days')", value)
+    """A ``timedelta``, a number of seconds, or ``48 hours``, ``15 minutes``, ``2 days``;
+    above 0 and at most :data:`MAX_DURATION`."""
+    amount = None
+    if isinstance(value, timedelta):
+        amount = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        amount = value
+    elif isinstance(value, str):
+        match = _DURATION.fullmatch(value.strip().lower())
+        if match:
+            unit = "m" if match["unit"].startswith("min") else match["unit"][0]
+            amount = float(match["amount"]) * _UNITS[unit]
+    if amount is not None and 0 < amount <= MAX_DURATION.total_seconds():
+        return value if isinstance(value, timedelta) else timedelta(seconds=amount)
+    refuse(
+        key,
+        f"a duration above 0 and at most {MAX_DURATION.days} days "
+        "(seconds, or like '48 hours', '15 minutes', '2 days')",
+        value,
+    )
 
 
 def rate_limit(key: str, value: Any) -> str:
-    """A limit string as ``limits.parse`` reads it (``5 per 5 minutes``), at least 1 per window."""
+    """A limit string as ``limits.parse`` reads it (``5 per 5 minutes``): at least 1 per
+    window of at least one unit (``limits`` read ``5 per 0 minutes`` as ``5 per minute``)."""
     try:
-        if isinstance(value, str) and parse_limit(value).amount >= 1:
-            return value
+        # limits.parse reads "per 0 minutes" as "per minute": the 0 is refused here.
+        windows = [m.group(3) for m in SINGLE_LIMIT.finditer(str(value))]
+        if isinstance(value, str) and all(w is None or int(w) >= 1 for w in windows):
+            item = parse_limit(value)
+            if item.amount >= 1 and item.get_expiry() <= MAX_DURATION.total_seconds():
+                return value
     except ValueError:
         pass
     refuse(key, "a limit such as '5 per 5 minutes' or '20 per hour'", value)
+
+
+#: A cookie name as RFC 6265 allows it (a "token": no space, no separator).
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+def cookie_name(key: str, value: Any) -> str:
+    """A cookie's name (``KNOWN_BROWSER_COOKIE``); :func:`check_settings` also refuses the
+    name of another cookie of the app."""
+    if isinstance(value, str) and _COOKIE_NAME.fullmatch(value):
+        return value
+    refuse(key, "a cookie name (letters, digits, - and _; no space)", value)
+
+
+cookie_name.raw_text = True
+
+
+def optional_boolean(key: str, value: Any) -> bool | None:
+    """A boolean, or unset (None): the app then chooses (``SESSION_COOKIE_SECURE``)."""
+    return None if value is None else boolean(key, value)
 
 
 def choice(*options: str) -> Callable[[str, Any], str]:
@@ -263,7 +308,7 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     "SIGN_IN_LINK_DELAY": duration,
     "MAIL_ACTIONS_PER_IP": rate_limit,
     "MAIL_ACTIONS_PER_EMAIL": rate_limit,
-    "KNOWN_BROWSER_COOKIE": text(),
+    "KNOWN_BROWSER_COOKIE": cookie_name,
     "KNOWN_BROWSER_LIFETIME": duration,
     "HEALTH_TOKEN": text(optional=True, min_length=16),
     "PROXY_FIX_X_FOR": integer(0),
@@ -273,7 +318,7 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     "HELP_CACHE_MAX_AGE": integer(0),
     "HELP_COUNTING": boolean,
     "CONTENT_SECURITY_POLICY": text(),
-    "SESSION_COOKIE_SECURE": boolean,
+    "SESSION_COOKIE_SECURE": optional_boolean,
     "PERMANENT_SESSION_LIFETIME": duration,
     "SESSIONS_PER_ACCOUNT": integer(1),
     "MAX_CONTENT_LENGTH": integer(1024),
@@ -301,3 +346,60 @@ def check_settings(
         refuse("PASSWORD_MIN_LENGTH", "at most PASSWORD_MAX_LENGTH", config["PASSWORD_MIN_LENGTH"])
     if config["MAIL_USE_TLS"] and config["MAIL_USE_SSL"]:
         refuse("MAIL_USE_SSL", "false when MAIL_USE_TLS is true (STARTTLS or SSL, not both)", True)
+    _check_cookies(config)
+    _check_secret_key(config)
+
+
+#: The shortest ``SECRET_KEY`` outside development: it signs every session and link.
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def in_development(config: Mapping) -> bool:
+    """No ``PUBLIC_URL``, or one on a loopback host: only this machine is served."""
+    public = config.get("PUBLIC_URL")
+    if not public:
+        return True
+    host = urlsplit(public).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_secret_key(config: dict) -> None:
+    """Outside development a ``SECRET_KEY`` that is set must be long (``changeme`` let
+    anyone sign a session or a link); unset, a long one is made in the instance folder."""
+    key = config["SECRET_KEY"]
+    if key is not None and not in_development(config) and len(key) < SECRET_KEY_MIN_LENGTH:
+        refuse(
+            "SECRET_KEY",
+            f"at least {SECRET_KEY_MIN_LENGTH} characters when PUBLIC_URL is a public site "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')",
+            f"{len(key)} characters",
+        )
+
+
+def _check_cookies(config: dict) -> None:
+    """An https site sends its cookies ``Secure`` only (unset: it does; ``false`` is refused),
+    and the known-browser cookie has a name of its own."""
+    https = (config.get("PUBLIC_URL") or "").startswith("https://")
+    if config["SESSION_COOKIE_SECURE"] is None:
+        config["SESSION_COOKIE_SECURE"] = https
+    elif https and not config["SESSION_COOKIE_SECURE"]:
+        refuse("SESSION_COOKIE_SECURE", "true (or unset) when PUBLIC_URL is https://", False)
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    others = {
+        config.get("SESSION_COOKIE_NAME"),
+        config.get("LANGUAGE_COOKIE"),
+        config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+    }
+    if config["KNOWN_BROWSER_COOKIE"] in others:
+        refuse(
+            "KNOWN_BROWSER_COOKIE",
+            "a name no other cookie of the app has (not "
+            + ", ".join(sorted(name for name in others if name))
+            + ")",
+            config["KNOWN_BROWSER_COOKIE"],
+        )

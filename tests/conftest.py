@@ -175,7 +175,7 @@ def make_app(tmp_path, smtp_server, help_site, database_uri):
     def factory(**overrides):
         config = {
             "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
+            "SECRET_KEY": "test-secret-key-long-enough-for-a-public-site",
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,

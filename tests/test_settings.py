@@ -95,6 +95,21 @@ BAD = [
     ("SESSIONS_PER_ACCOUNT", "0"),
     ("KNOWN_BROWSER_LIFETIME", "never"),
     ("KNOWN_BROWSER_COOKIE", ""),
+    # Review L2: the extensions' booleans, durations past what a date can hold, windows of
+    # no length, a cookie name that is another cookie's.
+    ("MAIL_SUPPRESS_SEND", "sometimes"),
+    ("WTF_CSRF_ENABLED", "nope"),
+    ("RATELIMIT_ENABLED", "disabled"),
+    ("ACTIVATION_DELAY", "99999999999 days"),
+    ("PERMANENT_SESSION_LIFETIME", "1e400"),  # JSON's infinity
+    ("KNOWN_BROWSER_LIFETIME", "400000 days"),
+    ("OUTBOX_RETENTION", "1e12"),
+    ("MAIL_TIMEOUT", "Infinity"),
+    ("LOGIN_FAILURES_PER_IP", "5 per 0 minutes"),
+    ("MAIL_ACTIONS_PER_EMAIL", "3 per 0 hours"),
+    ("KNOWN_BROWSER_COOKIE", "session"),
+    ("KNOWN_BROWSER_COOKIE", "lang"),
+    ("KNOWN_BROWSER_COOKIE", "known browser"),
 ]
 
 
@@ -141,6 +156,11 @@ GOOD = [
     ("OUTBOX_RETENTION", "30 days", timedelta(days=30)),
     ("SESSIONS_PER_ACCOUNT", "5", 5),
     ("KNOWN_BROWSER_LIFETIME", "90 days", timedelta(days=90)),
+    ("MAIL_SUPPRESS_SEND", "False", False),
+    ("WTF_CSRF_ENABLED", "Off", False),
+    ("RATELIMIT_ENABLED", "NO", False),
+    ("RATELIMIT_ENABLED", "yes", True),
+    ("OUTBOX_RETENTION", "3650 days", timedelta(days=3650)),
 ]
 
 
@@ -149,6 +169,63 @@ def test_good_spellings_start_with_the_value_meant(monkeypatch, key, value, expe
     app = start(monkeypatch, key, value)
     assert app.config[key] == expected
     assert type(app.config[key]) is type(expected)
+
+
+def test_mail_turned_on_in_any_spelling_reaches_the_owner(inbox, help_site, tmp_path, monkeypatch):
+    """``FLASK_MAIL_SUPPRESS_SEND=False`` stayed the string "False", which is true: every
+    mail was dropped, and the owner who asked for a reset waited for nothing."""
+    from site_app.extensions import db
+
+    monkeypatch.setenv("FLASK_MAIL_SUPPRESS_SEND", "False")
+    app = create_app(
+        {
+            "TESTING": True,  # Flask-Mail's own default would then suppress mail
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'mail.db'}",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": inbox.port,
+            "OUTBOX_DELIVERY": "inline",
+            "HELP_SITE_DIR": str(help_site),
+            "PUBLIC_URL": "http://localhost",
+        }
+    )
+    assert app.config["MAIL_SUPPRESS_SEND"] is False
+    with app.app_context():
+        db.create_all()
+    create_account(app, inbox)
+    submit(person(app, "198.51.100.30"), "/password/forgot", {"email": OWNER})
+    assert "/password/reset/" in inbox.last(OWNER).get_body(("plain",)).get_content()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def secure_start(monkeypatch, **environment):
+    """Start as production does: an https ``PUBLIC_URL``, the rest from ``environment``."""
+    for key, value in {"PUBLIC_URL": "https://help.example.org", **environment}.items():
+        monkeypatch.setenv(f"FLASK_{key}", value)
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+LONG_SECRET = "k" * 40
+
+
+def test_a_short_secret_key_stops_a_production_start(monkeypatch):
+    """A guessable key signs anyone's session and links: outside development (a
+    ``PUBLIC_URL`` that is not a loopback host) it needs 32 characters at least."""
+    with pytest.raises(SettingsError, match="^SECRET_KEY .*32"):
+        secure_start(monkeypatch, SECRET_KEY="changeme")
+    assert secure_start(monkeypatch, SECRET_KEY=LONG_SECRET).secret_key == LONG_SECRET
+
+
+def test_an_https_site_sends_its_cookies_secure_only(monkeypatch):
+    """The owner signs in on https: no cookie of theirs may travel on plain http, where a
+    stranger on the network reads it."""
+    app = secure_start(monkeypatch, SECRET_KEY=LONG_SECRET)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    with pytest.raises(SettingsError, match="^SESSION_COOKIE_SECURE"):
+        secure_start(monkeypatch, SECRET_KEY=LONG_SECRET, SESSION_COOKIE_SECURE="false")
 
 
 def configuration_table_keys() -> set[str]:

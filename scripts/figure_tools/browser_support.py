@@ -141,7 +141,7 @@ class LiveApp:
         self.host = host
         self.port = port if port and _port_is_free(port) else _free_port()
         self.config = {
-            "SECRET_KEY": "browser-tests-secret-key",
+            "SECRET_KEY": "browser-tests-secret-key-long-enough-for-a-public-site",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.workdir / 'browser.db'}",
             "MAIL_SERVER": None,
             "DEV_MAILBOX": True,  # off by default: the live app opens it explicitly
