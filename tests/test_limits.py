@@ -87,6 +87,30 @@ def test_per_account_limit_stops_guessing_from_many_addresses(make_app, inbox):
     assert fail_sign_in(app.test_client(), "other@example.org", ip="10.9.99.2").status_code == 422
 
 
+def test_guesses_around_a_window_edge_get_at_most_twice_the_limit(make_app, inbox, time_machine):
+    """README, Limits: the counters are fixed windows, which start at their first failure.
+    Strangers who bunch their guesses at the end of one window and the start of the next
+    get twice the limit checked within a few seconds — and never more."""
+    time_machine.move_to("2030-01-01 12:00:00+00:00", tick=False)
+    app = make_app(LOGIN_FAILURES_PER_ACCOUNT="3 per hour")
+    client = app.test_client()
+    submit(client, "/signup", {"email": "target@example.org", "password": PASSWORD})
+    submit(client, link_in(inbox.last("target@example.org"), "/activate/"), {})
+    statuses = []
+
+    def guess(n, at):
+        time_machine.move_to(at, tick=False)
+        answer = fail_sign_in(app.test_client(), "target@example.org", ip=f"10.12.{n}.1")
+        statuses.append(answer.status_code)
+
+    guess(0, "2030-01-01 12:00:00+00:00")  # the window opens
+    guess(1, "2030-01-01 12:59:58+00:00")
+    guess(2, "2030-01-01 12:59:59+00:00")
+    for n in range(3, 7):  # the next window, two seconds later
+        guess(n, "2030-01-01 13:00:01+00:00")
+    assert statuses == [422] * 6 + [429]  # 3 + 3 checked, then B3
+
+
 def test_forged_x_forwarded_for_changes_nothing_without_trusted_proxies(client, member):
     for n in range(5):
         submit(
