@@ -79,8 +79,7 @@ def login():
         sign_in.refused_form()
     status = 422 if request.method == "POST" else 200
     if request.method == "POST" and not form.errors:  # its message counts for /editor
-        shown = ("resend-activation", "") if needs_activation else ("wrong-password", "B1")
-        count_shown(*shown, str(get_locale()))
+        count_shown("wrong-password", "B1", str(get_locale()))  # a pending account's too (M1)
     return (
         render_template(
             "auth/login.html", form=form, failed=request.method == "POST" and not form.errors
