@@ -10,6 +10,8 @@ tests are skipped with a message; with ``CI=true`` they fail instead.
 """
 
 
+import re
+
 import pytest
 from conftest import requirement_missing
 from figure_tools import browser_support as support
