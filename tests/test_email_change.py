@@ -216,7 +216,7 @@ def test_this_wasnt_me_undoes_an_attackers_change(app, owner, inbox):
     assert attacker.get("/account").status_code == 302
     assert owner.get("/account").status_code == 302
     # The reset page is offered at once; the owner chooses a new password.
-    reset = owners_mail.get(done.location)
+    reset = owners_mail.get(done.location, follow_redirects=True)
     assert reset.status_code == 200 and "Choisir un nouveau mot de passe" in reset.text
     submit(owners_mail, done.location, {"password": "a fresh passphrase only I know"})
     assert sign_in(attacker, OWNER).status_code == 422  # the stolen password is dead

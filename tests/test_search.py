@@ -127,8 +127,10 @@ def test_readers_find_the_answering_paragraph_tuned_set(node, lang):
 #: 67; English 62, 67; Arabic 60, 64) and at its end (below). Never raise them by tuning
 #: on the second set's questions.
 HELD_OUT_REACHED = {
-    "held-out": {"fr": (46, 49), "en": (47, 50), "ar": (45, 49)},
-    "held-out-2": {"fr": (66, 69), "en": (62, 67), "ar": (63, 65)},
+    # Lowered on 2 Dec by the wording round (#22: A1 now says « S'inscrire »), from
+    # v1 fr 46/49, en 47/50 and v2 fr 66/69, ar 63/65: see README, "Search".
+    "held-out": {"fr": (45, 49), "en": (46, 50), "ar": (45, 49)},
+    "held-out-2": {"fr": (63, 68), "en": (62, 67), "ar": (61, 65)},
 }
 
 

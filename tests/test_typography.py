@@ -146,7 +146,7 @@ def app_pages(app, client, inbox, lang):
     address = f"typo-{lang}@example.org"
     submit(client, f"/signup?lang={lang}", {"email": address, "password": PASSWORD})
     link = re.search(r"/activate/\S+", inbox.last(address).get_body(("plain",)).get_content())
-    pages["/activate/…"] = client.get(link.group(0)).text
+    pages["/activate/…"] = client.get(link.group(0), follow_redirects=True).text
     submit(client, link.group(0), {})
     pages["/account"] = client.get("/account").text
     return {path: re.search(r"<body.*</body>", html, re.S).group(0) for path, html in pages.items()}
