@@ -105,6 +105,18 @@ def test_the_table_shows_what_readers_met(app, client, editor, inbox):
     assert (english["contact"], figures(page, "page-not-found", "fr")["contact"]) == ("1", "0")
 
 
+def test_a_suggestion_that_answered_counts_for_its_topic(app, client, editor):
+    """"This answered my question" on /contact counts for the suggested paragraph's topic."""
+    reader = app.test_client()
+    for page in ("troubleshooting/#check-spam", "troubleshooting/#check-spam", "troubleshooting/"):
+        body = {"page": page, "lang": "en", "topic": "other"}
+        answered = reader.post("/api/contact/answered", json=body, headers=SAME_ORIGIN)
+        assert answered.status_code == 200
+    report = client.get("/editor").text
+    assert figures(report, "check-spam", "en")["answered"] == "2"
+    assert sum(int(figures(report, *row)["answered"]) for row in table_order(report)) == 2
+
+
 def test_the_charts_are_inline_svg_under_the_apps_csp(app, client, editor):
     app.test_client().get("/no-such-page")
     answer = client.get("/editor")

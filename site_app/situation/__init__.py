@@ -47,7 +47,9 @@ def contact_answered():
     """"This answered my question" on the contact page: count it (same-origin JSON only,
     like the guide's votes; no address, no text)."""
     from ..contact.messages import CONTACT_TOPICS
+    from ..editor.counting import count_answered
     from ..help.api import _payload, _text
+    from ..help.topics import resolve
     from .suggestions import record_answered
 
     data = _payload()
@@ -59,6 +61,9 @@ def contact_answered():
     if topic not in CONTACT_TOPICS:
         raise BadRequest()
     record_answered(page, topic, lang)
+    anchor = page.partition("#")[2]
+    if anchor and resolve(anchor, lang) is not None:  # a help topic: the editors' report
+        count_answered(anchor, lang)
     return jsonify(ok=True)
 
 
