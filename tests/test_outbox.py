@@ -58,6 +58,36 @@ def test_a_delivery_failure_is_logged_without_the_address(make_app, inbox, caplo
         assert "private.person" not in line and "p***@example.org" in line, line
 
 
+def test_a_migration_run_in_the_same_process_keeps_the_sites_warnings(make_app, inbox, caplog):
+    """``flask db upgrade`` configures logging from alembic.ini when nothing else did; it
+    must not disable the loggers that exist (a shell or test process that migrates and then
+    serves would lose every "not delivered" warning)."""
+    from flask_migrate import upgrade
+
+    app = make_app(MAIL_PORT=free_port())  # nothing listens there
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    for handler in saved_handlers:  # as in a fresh shell: logging not configured yet
+        root.removeHandler(handler)
+    try:
+        with app.app_context():
+            db.drop_all()
+            upgrade()
+            db.session.remove()
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        for handler in root.handlers[:]:
+            root.removeHandler(handler)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)
+    assert not logging.getLogger("site_app.mail.outbox").disabled
+    with caplog.at_level(logging.WARNING, logger="site_app"):
+        submit(app.test_client(), "/signup", {"email": "late@example.org", "password": PASSWORD})
+    assert any("not delivered" in r.getMessage() for r in caplog.records)
+
+
 def test_deliver_reports_failures_and_exits_non_zero(make_app, inbox):
     app = make_app(MAIL_PORT=free_port())
     submit(app.test_client(), "/signup", {"email": "a@example.org", "password": PASSWORD})

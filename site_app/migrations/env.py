@@ -8,9 +8,12 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging -- only when nothing configured logging
+# yet (``flask db upgrade`` from a shell), and never by disabling the loggers that exist:
+# a migration run inside a live process (tests, an operator's shell) must not silence
+# the site's own warnings (a mail not delivered, a limit reached).
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 
