@@ -294,7 +294,7 @@ def test_mails_are_in_the_accounts_language(app, inbox, lang):
     ask_change(owner, NEW)
     with app.test_request_context(), force_locale(lang):
         confirm_subject = gettext("Confirm your new email address")
-        notice_subject = gettext("A change of your email address was asked")
+        notice_subject = gettext("Email address change requested")
     if lang != "en":
         assert confirm_subject != "Confirm your new email address"
     assert inbox.last(NEW)["Subject"] == confirm_subject

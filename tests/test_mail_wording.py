@@ -1,7 +1,8 @@
 """Who a mail comes from and how its dates read, in every language (issue 22, items 1 and 4).
 
 A reader who does not read French finds the mail by its sender's name; every date a mail
-gives reads the same way (long date, hours:minutes, UTC), from one helper.
+gives reads the same way (long date, hours:minutes, UTC), from one helper — and the account
+page writes its dates with the same helper, so they read as the mails' do.
 """
 
 import re
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 from email.utils import parseaddr
 
 import pytest
-from conftest import PASSWORD, submit
+from conftest import PASSWORD, create_account, person, sign_in, submit
 from flask_babel import force_locale, gettext
 
 from site_app.accounts import notifications
@@ -106,3 +107,23 @@ def test_every_mail_writes_its_date_one_way(app, inbox, lang, time_machine):
     deadline = expected.replace("28", "30", 1)
     for part in parts(activation):
         assert deadline in part, f"{lang}: no {deadline!r} in\n{part}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_account_page_writes_its_dates_as_the_mails_do(app, lang, time_machine):
+    time_machine.move_to(SENT_AT, tick=False)
+    address = create_account(app, address=f"page-{lang}@example.org", locale=lang)
+    owner = person(app)
+    for _ in range(2):  # the second sign-in has a « Last sign-in » to show
+        owner.get(f"/language/{lang}")
+        sign_in(owner, address)
+        submit(owner, "/logout", {}, form_url="/account")
+    owner.get(f"/language/{lang}")
+    sign_in(owner, address)
+    page = owner.get("/account")
+    assert page.status_code == 200
+    shown = re.sub("[\u2066-\u2069]", "", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
+    shown = re.sub(r"[ \t\n]+", " ", shown)
+    # created, activated, last sign-in, and the session's « last seen »
+    assert shown.count(EXPECTED[lang]) == 4, f"{lang}: {EXPECTED[lang]!r} x4 not in\n{shown}"
+    assert not re.search(r"\d:\d\d:\d\d", shown), f"{lang}: seconds in\n{shown}"

@@ -181,7 +181,7 @@ def test_blocked_says_which_limit_and_the_minutes_of_the_refusal_page(app, clien
     block = situation(client, "en")["block"]
     assert block["kind"] == "blocked" and block["cause"] == "ip"
     said = text(block)
-    assert f"blocked for {countdown.group(1)} more" in said and "B2" in said
+    assert f"blocked. You can try again in {countdown.group(1)}." in said and "B2" in said
     assert situation(app.test_client())["block"] is None  # a browser of its own
 
 

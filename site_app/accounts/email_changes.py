@@ -195,7 +195,7 @@ def _mail_notice(user: User, change: EmailChange) -> None:
         "email_change_notice",
         change.old_email,
         user.locale,
-        _l("A change of your email address was asked"),
+        _l("Email address change requested"),
         email=change.old_email,
         new_email=change.new_email,
         when=utcnow(),

@@ -5,7 +5,9 @@ A reader who does not read French spots the mail by its sender in the inbox and 
 folder, so the sender's display name is written in the mail's language (the app's « Help
 center »); the address stays ``MAIL_DEFAULT_SENDER``'s. Every date a mail gives is written
 by :func:`mail_datetime` (the ``mail_datetime`` filter of the templates): the long date,
-hours and minutes, and « UTC » — never seconds, never Babel's « TU ».
+hours and minutes, and « UTC » — never seconds, never Babel's « TU ». The account page
+writes its dates (created, activated, last sign-in, a session's last activity) with the
+same filter, so they read as the mails' do.
 """
 
 from datetime import UTC, datetime

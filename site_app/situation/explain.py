@@ -28,14 +28,24 @@ LINK_KINDS = {
     "sign-in": _l("a sign-in link"),
 }
 BLOCK_LINES = {
-    "ip": _l("Sign-ins from your connection (its IP address) are blocked for %(duration)s more."),
-    "account": _l(
-        "The password alone signs nobody in to this account for %(duration)s more: "
-        "a sign-in link is mailed instead."
+    "ip": _l(
+        "Sign-ins from your connection (its IP address) are blocked. "
+        "You can try again in %(duration)s."
     ),
-    "mail": _l("No more emails are sent to this address for %(duration)s more."),
-    "mail-own": _l("This browser can ask for no more emails for this address for %(duration)s."),
-    "mail-ip": _l("No more emails can be asked from your connection for %(duration)s."),
+    "account": _l(
+        "For the next %(duration)s, the password alone isn't enough to sign in to this account: "
+        "a sign-in link is emailed instead."
+    ),
+    "mail": _l(
+        "No more emails will be sent to this address for now. You can ask again in %(duration)s."
+    ),
+    "mail-own": _l(
+        "This browser can't ask for more emails for this address for now. "
+        "You can ask again in %(duration)s."
+    ),
+    "mail-ip": _l(
+        "Your connection can't ask for more emails for now. You can ask again in %(duration)s."
+    ),
 }
 
 
