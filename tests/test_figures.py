@@ -145,16 +145,27 @@ def test_every_figure_is_sized_zoomable_described_and_numbered(help_site):
                     assert not texts & other_texts, f"{name}: one alt for {lang}, {other_lang}"
 
 
-def test_the_lightbox_never_delays_the_first_paint(help_site):
-    """Its script is deferred, out of <head>; pages without figures do not load it at all."""
+def test_the_lightbox_costs_a_page_load_nothing(help_site):
+    """No page names its script or stylesheet: pages with figures hold only the data
+    element javascripts/figures.js loads them from on first use; others not even that."""
     for path in sorted(help_site.rglob("*.html")):
         page = path.read_text(encoding="utf-8")
-        head, _, body = page.partition("</head>")
-        assert "glightbox.min.js" not in head, path
-        if "assets/screenshots/" not in body:
+        assert "glightbox.min.js" not in page.replace(_lightbox_data(page), ""), path
+        assert "glightbox.min.css" not in page.replace(_lightbox_data(page), ""), path
+        if "assets/screenshots/" not in page.partition("</head>")[2]:
             assert "glightbox" not in page, path
-        else:
-            assert re.search(r'<script src="[^"]*glightbox\.min\.js" defer>', body), path
+            continue
+        data = json.loads(_lightbox_data(page).partition(">")[2].removesuffix("</script>"))
+        for key in ("script", "stylesheet"):
+            assert (path.parent / data[key]).resolve().is_file(), (path, data[key])
+        assert data["options"]["zoomable"] is True, path
+
+
+def _lightbox_data(page: str) -> str:
+    found = re.search(
+        r'<script id="init-glightbox" type="application/json">.*?</script>', page, re.S
+    )
+    return found.group(0) if found else ""
 
 
 def test_point_4_is_the_activation_mail_the_app_sends(app):
@@ -249,6 +260,7 @@ def test_a_figure_opens_larger_and_escape_closes_it(live, open_page, help_site, 
     link = page.locator(".help-step a.glightbox").first
     labels = json.loads(link.get_attribute("data-zoom-labels"))
     inline_width = link.locator("img").bounding_box()["width"]
+    assert page.evaluate("typeof GLightbox") == "undefined", "loaded before any use"
 
     link.click()
     dialog = page.locator("#glightbox-body")

@@ -3,7 +3,7 @@
 The guide is served on the same origin as the account pages, so its policy must be as
 strict as theirs: ``script-src 'self'``, no ``'unsafe-inline'`` (which let any injected
 ``<img onerror>`` run on /help/en/). Material and mkdocs-glightbox write a few inline
-``<script>`` blocks (``__md_scope`` per folder depth, the glightbox set-up …); once every
+``<script>`` blocks (``__md_scope`` per folder depth, the situation room …); once every
 language is built, this hook hashes each one found in ``site/**/*.html`` (SHA-256, as CSP
 Level 2 hashes them) and writes ``site/script-hashes.json``, which the app reads to send
 ``script-src 'self' 'sha256-…'``. An inline event handler (``onclick=…``), which no hash
