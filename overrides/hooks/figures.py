@@ -100,7 +100,9 @@ def on_post_page(output: str, page, config) -> str:
     options = LIGHTBOX_OPTIONS.search(call.group(1)) if call else None
     if not (script and stylesheet and options):
         if script or stylesheet or call:
-            log.warning(f"{page.file.src_uri}: mkdocs-glightbox's tags changed; figures.py needs a look")
+            log.warning(
+                f"{page.file.src_uri}: mkdocs-glightbox's tags changed; figures.py needs a look"
+            )
         return output
     data = json.dumps(
         {
