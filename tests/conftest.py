@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from jinja2 import BytecodeCache
 
+from site_app import config as app_config
 from site_app import create_app
 from site_app.extensions import db
 
@@ -167,6 +169,34 @@ def database_uri(request, tmp_path):
     return request.getfixturevalue("postgres_uri")
 
 
+#: argon2id at its cheapest (8 KiB, one pass) for the tests' accounts: the production
+#: parameters (``site_app/config.py``, 19 MiB and two passes) cost about 25 ms of CPU a
+#: hash or check, and the suite makes thousands. The tests that need them pass
+#: ``PRODUCTION_HASHING``: the races whose window is the hash, and the test that the
+#: defaults are OWASP's (``test_signin.py``). Subprocess servers and ``LiveApp`` keep them.
+FAST_HASHING = {"ARGON2_MEMORY_COST": 8, "ARGON2_TIME_COST": 1, "ARGON2_PARALLELISM": 1}
+PRODUCTION_HASHING = {key: getattr(app_config, key) for key in FAST_HASHING}
+
+
+class SharedTemplates(BytecodeCache):
+    """Compiled templates shared by the apps of one test process, keyed (by Jinja) on each
+    template's name and source: a new app no longer compiles the same files again (half
+    of an app's first requests' CPU; the suite makes about a thousand apps)."""
+
+    def __init__(self):
+        self.compiled = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_TEMPLATES = SharedTemplates()
+
+
 @pytest.fixture
 def make_app(tmp_path, smtp_server, help_site, database_uri):
     """Build an app with test settings; extra settings override them."""
@@ -184,9 +214,11 @@ def make_app(tmp_path, smtp_server, help_site, database_uri):
             "HELP_SITE_DIR": str(help_site),
             "RATELIMIT_STORAGE_URI": "memory://",
             "PUBLIC_URL": "http://localhost",
+            **FAST_HASHING,
         }
         config.update(overrides)
         app = create_app(config)
+        app.jinja_env.bytecode_cache = SHARED_TEMPLATES
         with app.app_context():
             db.drop_all()
             db.create_all()

@@ -1,5 +1,6 @@
 """Two app processes sharing one Redis enforce one limit, not two."""
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -51,30 +52,58 @@ def servers(tmp_path_factory, redis_client):
         timeout=120,
     )
     servers = []
-    for _ in range(2):
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "site_app", "run", "--port", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        servers.append((process, f"http://127.0.0.1:{port}"))
-    for process, base in servers:
-        deadline = time.monotonic() + 120  # a loaded machine starts slowly
-        while True:
+    try:  # whatever happens from here on, the processes started are stopped
+        for _ in range(2):
+            port = free_port()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "site_app", "run", "--port", str(port)],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            servers.append((process, f"http://127.0.0.1:{port}"))
+        for process, base in servers:
+            wait_until_ready(process, base)
+        yield [base for _, base in servers]
+    finally:
+        for process, _ in servers:
+            process.terminate()
+        for process, _ in servers:
             try:
-                urllib.request.urlopen(base + "/login", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError):
-                assert process.poll() is None, "server exited"
-                assert time.monotonic() < deadline, f"{base} did not start"
-                time.sleep(0.2)
-    yield [base for _, base in servers]
-    for process, _ in servers:
-        process.terminate()
-        process.wait(timeout=10)
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+#: How long a server may take to answer its first request: a loaded machine starts slowly.
+READY_WITHIN = 120  # seconds
+READY_ATTEMPTS = 400  # tries at most, 0.25 s apart (plus each try's own time)
+
+
+def wait_until_ready(process, base):
+    """Return once ``base`` answers ``GET /login`` with 200; fail, saying why, if the
+    process exits or neither READY_WITHIN seconds nor READY_ATTEMPTS tries are enough.
+
+    Any way a request can fail while the server starts (refused, reset, timed out, an
+    answer cut short) means "not yet"; each try is itself bounded by a 5 s timeout."""
+    deadline = time.monotonic() + READY_WITHIN
+    problem = "no try made"
+    for _ in range(READY_ATTEMPTS):
+        if process.poll() is not None:
+            pytest.fail(f"{base}: the server exited ({process.returncode}) before answering")
+        try:
+            with urllib.request.urlopen(base + "/login", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+                problem = f"status {answer.status}"
+        except (OSError, http.client.HTTPException) as error:  # URLError is an OSError
+            problem = repr(error)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.25)
+    pytest.fail(f"{base} did not answer within {READY_WITHIN} s: {problem}")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import PASSWORD, link_in, sign_in, submit
+from conftest import PASSWORD, PRODUCTION_HASHING, link_in, sign_in, submit
 from sqlalchemy import select
 
 from site_app.config import LANGUAGES
@@ -287,6 +287,22 @@ def test_delete_account_needs_the_password(app, client, member):
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == member)) is None
     assert sign_in(client, member).status_code == 422
+
+
+def test_passwords_are_stored_with_owasps_argon2id_parameters_by_default(make_app, inbox):
+    """The defaults of site_app/config.py (the other tests hash faster): 19 MiB, 2 passes."""
+    app = make_app(**PRODUCTION_HASHING)
+    client = app.test_client()
+    submit(client, "/signup", {"email": "owasp@example.org", "password": PASSWORD})
+    with app.app_context():
+        stored = db.session.scalar(select(User.password_hash))
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    unknown = app.test_client()
+    assert sign_in(unknown, "nobody@example.org").status_code == 422
+    from site_app.accounts.passwords import dummy_hash
+
+    with app.app_context():  # an unknown address's check costs what a real one does
+        assert dummy_hash().startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_password_hash_is_upgraded_when_parameters_change(make_app, inbox):

@@ -95,6 +95,7 @@ class Language:
         #: The separator Material uses in the browser.
         self.separator = "|".join([*parts, self.base_separator])
         self._split = re.compile(self.separator)
+        self._keys: dict[str, tuple[str, ...]] = {}  # keys(): each synonym, once per build
 
     def _prefix_pattern(self) -> str:
         """The article with up to two particles before it (« وبالبريد »: و ب ال), three
@@ -148,8 +149,12 @@ class Language:
         return words + [fold(w) for w in words if fold(w) != w]
 
     def keys(self, text: str) -> list[str]:
-        """The words of ``text`` for comparing phrases: folded, endings cut, in order."""
-        return self.words(fold(text))
+        """The words of ``text`` for comparing phrases: folded, endings cut, in order.
+
+        Remembered: every field of every page is compared with every synonym's words."""
+        if (known := self._keys.get(text)) is None:
+            known = self._keys[text] = tuple(self.words(fold(text)))
+        return list(known)
 
 
 def _alternatives(words) -> str:

@@ -52,10 +52,18 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
 
 
-@cache
 def dummy_hash() -> str:
-    """A hash verified for unknown addresses, so their answer takes as long."""
-    return _hasher().hash("not a password of anyone")
+    """A hash verified for unknown addresses, so their answer takes as long: made with the
+    configured parameters, its check costs what a real one does."""
+    config = current_app.config
+    return _dummy_hash_for(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+    )
+
+
+@cache
+def _dummy_hash_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    return _hasher_for(time_cost, memory_cost, parallelism).hash("not a password of anyone")
 
 
 @cache
