@@ -5,7 +5,7 @@ figures, with and without the help center's index preparation). The query sets:
 ``tests/search_queries.yml``, the tuned set (the error references of the topic registry
 are added to it, each expected to find its own topic), and the held-out sets, never tuned
 on (see their headers): ``tests/search_heldout.yml`` (v1, tuning data since the second
-round of issue 21) and ``tests/search_heldout_2.yml`` (v2, measured only). Queries are
+round of issue 21) and ``tests/search_heldout_2.yml`` (v2, tuning data since the third). Queries are
 typed into Chromium (``measure``) or given to the same worker files run by Node on the
 same index (``measure_with_node``, through ``tests/search_node.js``): the tests check
 that both read the same answers.

@@ -110,6 +110,20 @@ def test_synonyms_of_the_editors_files_reach_the_index(fr, en):
     assert "signup" in indexed_words(en, "#create-account")
 
 
+def test_a_synonym_said_only_inside_a_longer_compound_is_not_added(tmp_path):
+    """« S'inscrire » inside the header's « Se connecter / S'inscrire » (a compound of the
+    language) adds none of its synonyms to that heading; said alone it does."""
+    lang = search_language.Language(
+        "fr", r"[\s/]+", elisions=["s"], stop_words=["se"], compounds=["se connecter / s'inscrire"]
+    )
+    rules = [help_search.Rule(["inscription"], ["s'inscrire"])]
+    assert help_search._synonyms(lang, rules, "Choisir « Se connecter / S'inscrire »") == set()
+    assert help_search._synonyms(lang, rules, "Choisir « S'inscrire »") == {"inscription"}
+    assert help_search._synonyms(lang, rules, "S'inscrire, puis se connecter / s'inscrire") == {
+        "inscription"
+    }
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_references_and_keywords_of_the_registry_are_keywords_of_their_heading(help_site, lang):
     data = index(help_site, lang)

@@ -115,7 +115,8 @@ self.guideSearchRanking = function (tools) {
       compounds.forEach(function (term) {
         for (var i = 0; i + term.length <= tokens.length; i++) {
           if (term.every(function (t, j) { return tokens[i + j] === t; })) {
-            for (var j = 0; j < term.length; j++) { covered[i + j] = term; }
+            /* Longest first: a compound inside a longer one stays the longer one's. */
+            for (var j = 0; j < term.length; j++) { covered[i + j] = covered[i + j] || term; }
           }
         }
       });

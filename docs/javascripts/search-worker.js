@@ -17,7 +17,8 @@
  *   (a typo: « pasword », « activaton »);
  * - else dropped: a word found nowhere must not hide what the others find (DocSearch's
  *   optional words), nor be listed as missing under every result.
- * English contractions are searched as the word ("can't" → "cannot"); the words of a
+ * English contractions are searched as the word ("can't" → "cannot"), idioms as what they
+ * mean (« ما وصلني » / "where is my email": the email that does not arrive); the words of a
  * compound (« mot de passe ») rank as one, weak words (« impossible ») as text.
  * When no word is left the query goes as typed: Material says « no results » and the
  * miss reaches the editors' report (help-app.js); when some are, the words dropped do (this
@@ -58,6 +59,7 @@
   var affixes = { prefixes: [], suffixes: [], patterns: [], initials: [] };
   var wordSeparator = /\s+/;
   var contractions = {}; /* « can't » → « cannot » */
+  var idioms = []; /* [pattern, what it means]: « où est passé le mail » → + « jamais reçu » */
   var compounds = []; /* [« mot », « pass »]: words that rank as one */
   var weak = []; /* « impossibl »: ranks as text wherever it is */
   var asked = []; /* the prepared queries, in order, waiting for their results */
@@ -78,6 +80,9 @@
         affixes = { prefixes: config.verb_prefixes || [], suffixes: config.verb_suffixes || [],
           patterns: config.noun_patterns || [], initials: config.verb_initials || [] };
         contractions = config.contractions || {};
+        idioms = (config.idioms || []).map(function (idiom) {
+          try { return [new RegExp(idiom[0], "giu"), idiom[1]]; } catch (error) { return null; }
+        }).filter(Boolean);
         compounds = (config.compounds || []).map(function (term) { return term.map(fold); })
           .sort(function (a, b) { return b.length - a.length; });
         weak = (config.weak_words || []).map(fold);
@@ -172,6 +177,8 @@
         "(?![\\p{L}])", "giu");
       query = query.replace(pattern, "$1" + contractions[form]);
     });
+    /* An idiom is searched as what it means (its words replace or follow the phrase). */
+    idioms.forEach(function (idiom) { query = query.replace(idiom[0], idiom[1]); });
     query.split(/\s+/).forEach(function (typed) {
       var pieces = split(typed, lunr.tokenizer.separator);
       pieces.forEach(function (piece) {

@@ -25,7 +25,7 @@ the rest in the reader's browser: typos, verb forms, words found nowhere, the ra
   ``terms`` the body's words without accents and its synonyms;
 * help topics weigh a little more than other headings (``TOPIC_BOOST``), whole pages less;
 * what the worker reads besides: the separator that keeps endings (``word_separator``),
-  Arabic verb affixes and noun patterns, English contractions.
+  Arabic verb affixes and noun patterns, English contractions, idioms.
 
 Settings per language come from ``docs/search/languages.yml``, synonyms from
 ``docs/search/synonyms.<lang>.yml`` (see ``docs/CONTRIBUTING.md``); the languages are
@@ -172,6 +172,8 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
             config[name] = sorted({*affixes, *map(fold, affixes)}, key=lambda a: (-len(a), a))
     if lang.contractions:
         config["contractions"] = {k.lower(): v for k, v in lang.contractions.items()}
+    if lang.idioms:
+        config["idioms"] = [[pattern, meaning] for pattern, meaning in lang.idioms.items()]
     # As the browser searches them: the words the separator keeps, endings cut.
     terms = ([w for w in lang.words(term) if len(w) > 1] for term in lang.compounds)
     if compounds := [words for words in terms if len(words) > 1]:
@@ -187,13 +189,41 @@ def _field(words: list[str] | set[str]) -> str:
 
 
 def _synonyms(lang: Language, rules: list[Rule], text: str) -> set[str]:
-    """The words that ``rules`` add to a field showing ``text``."""
+    """The words that ``rules`` add to a field showing ``text``.
+
+    A target said only inside a longer compound of the language (« S'inscrire » in the
+    header's « Se connecter / S'inscrire ») adds nothing: that heading is about the
+    compound, and search-ranking.js counts such a word as text there too.
+    """
     keys = lang.keys(text)
+    inside = _compound_spans(lang, keys)
     added = set()
     for rule in rules:
-        if any(_contains(keys, lang.keys(target)) for target in rule.targets):
+        if any(_says(keys, lang.keys(target), inside) for target in rule.targets):
             added.update(w for source in rule.sources for w in lang.whole_words(source))
     return added
+
+
+def _compound_spans(lang: Language, keys: list[str]) -> list[tuple[int, int]]:
+    """Where ``keys`` say a compound of ``lang`` (start, end), as the browser cuts it."""
+    spans = []
+    for term in lang.compounds:
+        words = lang.keys(term)
+        size = len(words)
+        if size < 2:
+            continue
+        spans += [(i, i + size) for i in range(len(keys) - size + 1) if keys[i : i + size] == words]
+    return spans
+
+
+def _says(keys: list[str], phrase: list[str], spans: list[tuple[int, int]]) -> bool:
+    """Whether ``keys`` say ``phrase`` once outside a longer compound (``spans``)."""
+    size = len(phrase)
+    return size > 0 and any(
+        keys[i : i + size] == phrase
+        and not any(a <= i and i + size <= b and b - a > size for a, b in spans)
+        for i in range(len(keys) - size + 1)
+    )
 
 
 def prepare_site(config, site: Path, languages: list[str], default: str) -> None:

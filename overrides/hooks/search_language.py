@@ -71,6 +71,8 @@ class Language:
     noun_patterns: list[str] = field(default_factory=list)
     verb_initials: list[str] = field(default_factory=list)
     contractions: dict[str, str] = field(default_factory=dict)
+    #: What a phrase of a query means (a regular expression → what it is searched as).
+    idioms: dict[str, str] = field(default_factory=dict)
     compounds: list[str] = field(default_factory=list)
     weak_words: list[str] = field(default_factory=list)
 
@@ -179,6 +181,20 @@ def language(code: str, base_separator: str, docs_dir: str) -> Language:
         noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
         verb_initials=[str(w) for w in settings.get("verb_initials") or []],
         contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
+        idioms=_idioms(code, settings.get("idioms") or {}),
         compounds=[str(w) for w in settings.get("compounds") or []],
         weak_words=[str(w) for w in settings.get("weak_words") or []],
     )
+
+
+def _idioms(code: str, idioms: dict) -> dict[str, str]:
+    """The ``idioms`` of ``code``; each pattern must compile (the browser reads them with
+    the ``u`` flag: ``\\p{L}`` is any letter, checked here as ``\\w``)."""
+    checked = {}
+    for pattern, meaning in idioms.items():
+        try:
+            re.compile(str(pattern).replace(r"\p{L}", r"\w"))
+        except re.error as error:
+            raise PluginError(f"search: idiom {pattern!r} of {code!r}: {error}") from error
+        checked[str(pattern)] = "" if meaning is None else str(meaning)
+    return checked
