@@ -110,6 +110,15 @@ def test_synonyms_of_the_editors_files_reach_the_index(fr, en):
     assert "signup" in indexed_words(en, "#create-account")
 
 
+def test_a_label_that_loses_its_words_to_stop_words_is_also_glued():
+    lang = search_language.Language("fr", r"[\s/?]+", elisions=["s"], stop_words=["mon", "ce"])
+    assert help_search.glued(lang, "Mon compte") == ["moncompte"]
+    assert help_search.glued(lang, "S'inscrire") == ["sinscrire"]
+    assert help_search.glued(lang, "Compte protégé") == []  # no word lost
+    # More than GLUED_WORDS words left: its words find it.
+    assert help_search.glued(lang, "Mon compte est bloqué par trop de tentatives") == []
+
+
 def test_a_synonym_said_only_inside_a_longer_compound_is_not_added(tmp_path):
     """« S'inscrire » inside the header's « Se connecter / S'inscrire » (a compound of the
     language) adds none of its synonyms to that heading; said alone it does."""

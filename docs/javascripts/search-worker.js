@@ -237,6 +237,16 @@
         }
       });
     });
+    /* The query glued into one word (letters and digits, folded), when the index has it:
+       an app label that loses words to the stop words (« Mon compte », « Ce n'était pas
+       moi »), typed whole (help_search.py indexes such labels glued too). */
+    var glued = split(fold(typedQuery).replace(/[^\p{L}\p{N}]+/gu, ""),
+      lunr.tokenizer.separator);
+    if (typedQuery.trim().split(/[^\p{L}\p{N}]+/u).length > 1 && glued.length === 1 &&
+        glued[0].length > 3 && Object.keys(((index.invertedIndex[glued[0]] || {}).labels) || {})
+          .length) {
+      kept.push({ search: glued, tokens: glued, typed: glued, accented: [], weak: false });
+    }
     if (!kept.length) { return { text: query, words: [] }; }
     if (dropped.length && channel) {
       channel.postMessage({ query: typedQuery, unknown: dropped.join(" ") });

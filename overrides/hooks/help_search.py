@@ -21,7 +21,8 @@ the rest in the reader's browser: typos, verb forms, words found nowhere, the ra
   without accents and the synonyms of the title and of the topic's keywords; ``topic`` the
   heading's references and keywords from the topic registry; ``labels`` and ``app`` the
   app's own strings shown for the topic (``app_strings.py``), in the guide's default
-  language and the page's: its short labels one a line, the words of its sentences;
+  language and the page's: its short labels one a line (glued too when the stop words
+  leave two words or fewer: « moncompte »), the words of its sentences;
   ``terms`` the body's words without accents and its synonyms;
 * help topics weigh a little more than other headings (``TOPIC_BOOST``), whole pages less;
 * what the worker reads besides: the separator that keeps endings (``word_separator``),
@@ -34,6 +35,7 @@ those of the i18n plugin.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -45,7 +47,7 @@ import site_files
 import topic_registry
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from search_language import Language, fold, language, read_yaml
+from search_language import TAG, Language, fold, language, read_yaml
 
 log = get_plugin_logger("help_search")
 
@@ -55,6 +57,9 @@ LUNR_LANGUAGES = Path(material.__file__).parent / "templates/assets/javascripts/
 FIELDS = {"keywords": 1000.0, "topic": 1000.0, "labels": 100.0, "app": 100.0, "terms": 1.0}
 #: An app string of this many words or fewer (after stop words) is a label: kept as a line.
 LABEL_WORDS = 6
+#: A label that keeps this many words or fewer once its stop words are dropped is also
+#: indexed glued (« moncompte »).
+GLUED_WORDS = 2
 #: Entries of whole pages: Material already ranks them higher than their sections.
 PAGE_BOOST = 0.3
 #: The sections the app links to (help topics) before other headings of the same words.
@@ -135,7 +140,7 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
             line
             for text in shown_by_app
             if len(words := lang.phrase(text)) <= LABEL_WORDS
-            for line in (" ".join(words), " ".join(map(fold, words)))
+            for line in (" ".join(words), " ".join(map(fold, words)), *glued(lang, text))
         ]
         labelled = {w for line in labels for w in line.split()}
         app = {w for text in shown_by_app for w in lang.whole_words(text)} - labelled
@@ -181,6 +186,17 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     if lang.weak_words:
         config["weak_words"] = sorted({w for term in lang.weak_words for w in lang.words(term)})
     return dict(data, config=config, docs=docs)
+
+
+def glued(lang: Language, text: str) -> list[str]:
+    """A label that loses words to the stop words (« Mon compte », « S'inscrire », « Ce
+    n'était pas moi »), as one word: its letters and digits, folded. search-worker.js
+    searches a query glued the same way, so the label typed whole finds its topic."""
+    raw = re.findall(r"[^\W_]+", html.unescape(TAG.sub(" ", text)))
+    kept = len(lang.phrase(text))
+    if len(raw) < 2 or kept == len(raw) or kept > GLUED_WORDS:
+        return []
+    return ["".join(fold(w).lower() for w in raw)]
 
 
 def _field(words: list[str] | set[str]) -> str:
