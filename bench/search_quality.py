@@ -8,9 +8,10 @@ shows them: from the built worker files run by Node (``tests/search_node.js``, t
 default), or typed into Chromium on a loopback server (``--browser``). The sets: the tuned
 one (``tests/search_queries.yml`` plus the registry's references), the first held-out
 one (``tests/search_heldout.yml``, tuning data since the second round of issue 21), the
-second (``held-out-2``: ``tests/search_heldout_2.yml``, tuning data since the third), and
-the French labels typed into every guide (``seen``: the tuned set's and
-the first held-out set's; ``seen-2``: the second's). Also prints, per set, how many
+second (``held-out-2``: ``tests/search_heldout_2.yml``, tuning data since the third), the
+third (``held-out-3``: ``tests/search_heldout_3.yml``, measured only: ``-v`` never lists
+its misses), and the French labels typed into every guide (``seen``: the tuned set's and
+the first held-out set's; ``seen-2``: the second's; ``seen-3``: the third's). Also prints, per set, how many
 queries find nothing although one of their words is in the index ("empty"), and each
 language's index size, raw and gzipped.
 
@@ -43,9 +44,11 @@ SETS = {
         + measure.load_heldout(langs, measure.SEEN_FRENCH)
     ),
     "seen-2": lambda langs: measure.load_heldout(langs, measure.SEEN_FRENCH, measure.HELDOUT_2),
+    "held-out-3": lambda langs: measure.load_heldout(langs, path=measure.HELDOUT_3),
+    "seen-3": lambda langs: measure.load_heldout(langs, measure.SEEN_FRENCH, measure.HELDOUT_3),
 }
 #: Measured only: ``-v`` does not list their misses (nobody may tune on them).
-MEASURED_ONLY: set[str] = set()
+MEASURED_ONLY = {"held-out-3", "seen-3"}
 
 
 def build(variant: str, site: Path) -> Path:

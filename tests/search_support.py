@@ -5,7 +5,8 @@ figures, with and without the help center's index preparation). The query sets:
 ``tests/search_queries.yml``, the tuned set (the error references of the topic registry
 are added to it, each expected to find its own topic), and the held-out sets, never tuned
 on (see their headers): ``tests/search_heldout.yml`` (v1, tuning data since the second
-round of issue 21) and ``tests/search_heldout_2.yml`` (v2, tuning data since the third). Queries are
+round of issue 21), ``tests/search_heldout_2.yml`` (v2, tuning data since the third) and
+``tests/search_heldout_3.yml`` (v3, measured only). Queries are
 typed into Chromium (``measure``) or given to the same worker files run by Node on the
 same index (``measure_with_node``, through ``tests/search_node.js``): the tests check
 that both read the same answers.
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yml"
 HELDOUT = ROOT / "tests" / "search_heldout.yml"
 HELDOUT_2 = ROOT / "tests" / "search_heldout_2.yml"
+HELDOUT_3 = ROOT / "tests" / "search_heldout_3.yml"
 REGISTRY = ROOT / "docs" / "topics.yml"
 NODE_SEARCH = ROOT / "tests" / "search_node.js"
 
@@ -112,7 +114,7 @@ def load_queries(languages, kind: str = "{lang}") -> list[Query]:
 
 def load_heldout(languages, kind: str = "{lang}", path: Path = HELDOUT) -> list[Query]:
     """The held-out questions of ``languages`` (``kind``: ``"{lang}"`` or ``SEEN_FRENCH``)
-    from ``path`` (``HELDOUT`` or ``HELDOUT_2``)."""
+    from ``path`` (``HELDOUT``, ``HELDOUT_2`` or ``HELDOUT_3``)."""
     return _load(path, languages, kind)
 
 

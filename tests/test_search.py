@@ -6,8 +6,9 @@ Per language of the guide, in the order the search box shows the results:
   paragraph first for at least 96 % of the queries, within the first three for all;
 - the held-out sets (``tests/search_heldout.yml``, written before any tuning, tuning data
   since the second round of issue 21; ``tests/search_heldout_2.yml``, written before that
-  round, tuning data since the third): first for at least 90 %, within the first three
-  for all;
+  round, tuning data since the third; ``tests/search_heldout_3.yml``, written before the
+  third round and never tuned on): first for at least 90 %, within the first three for
+  all;
 - French labels read on screen (every set's ``<lang>_seen_french``), typed into every
   language's guide by a reader who has not switched the language yet: within the first
   three;
@@ -74,9 +75,14 @@ def live(help_site, tmp_path_factory):
         yield live
 
 
-#: The held-out sets: the first (tuning data since the second round of issue 21) and the
-#: second (tuning data since the third).
-HELD_OUT_SETS = {"held-out": search.HELDOUT, "held-out-2": search.HELDOUT_2}
+#: The held-out sets: the first (tuning data since the second round of issue 21), the
+#: second (tuning data since the third) and the third (measured only: never read to tune
+#: the search).
+HELD_OUT_SETS = {
+    "held-out": search.HELDOUT,
+    "held-out-2": search.HELDOUT_2,
+    "held-out-3": search.HELDOUT_3,
+}
 
 
 def _sets(lang):
@@ -124,12 +130,16 @@ def test_readers_find_the_answering_paragraph_tuned_set(node, lang):
 #: reaches the goal, remove it from here); the figures themselves must not go down. The
 #: first set is tuning data since the second round of issue 21, the second since the third
 #: (their misses were fixed by general means: stop words, verb forms, synonyms, idioms,
-#: ranking).
+#: ranking); the third measures what the search does with questions nobody tuned it for.
+#: Never raise its figures by tuning on its questions.
 HELD_OUT_REACHED = {
     # Third round of issue 21 (3 Dec): both sets are tuning data; every language reaches
     # the goal on both.
     "held-out": {},
     "held-out-2": {},
+    # Measured once, at the end of the third round (3 Dec), never tuned on: the goal is
+    # not reached in any language (first three: 59/60, 60/61, 57/60).
+    "held-out-3": {"fr": (54, 59), "en": (60, 60), "ar": (54, 57)},
 }
 
 
