@@ -11,8 +11,9 @@ one (``tests/search_heldout.yml``, tuning data since the second round of issue 2
 second (``held-out-2``: ``tests/search_heldout_2.yml``, tuning data since the third), the
 third (``held-out-3``: ``tests/search_heldout_3.yml``, measured only: ``-v`` never lists
 its misses), and the French labels typed into every guide (``seen``: the tuned set's and
-the first held-out set's; ``seen-2``: the second's; ``seen-3``: the third's). Also prints, per set, how many
-queries find nothing although one of their words is in the index ("empty"), and each
+the first held-out set's; ``seen-2``: the second's; ``seen-3``: the third's). Also prints,
+per set, how many queries find nothing although one of their words is in the index
+("empty"), and each
 language's index size, raw and gzipped.
 
     .venv/bin/python bench/search_quality.py                  # every set, both builds
