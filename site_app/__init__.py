@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .account import views as account
     from .auth import views as auth
     from .contact import views as contact
+    from .passkeys import views as passkeys
 
     app.register_blueprint(main.bp)
     app.register_blueprint(health.bp)
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(email_change.bp)
+    app.register_blueprint(passkeys.bp)
     editor.init_app(app)
     templating.init_app(app)
     if app.config["PROXY_FIX_X_FOR"]:

@@ -128,3 +128,7 @@ CONTACT_PER_IP = "10 per hour"
 CONTACT_PER_EMAIL = "5 per hour"
 #: Votes and failed-search reports from the guide, per address.
 FEEDBACK_PER_IP = "30 per hour"
+#: Requests to the passkey endpoints (site_app/passkeys/) from one network: options asked,
+#: answers checked, on the sign-in page and the account page together. Never counted as
+#: password failures: a network blocked for them (B2) still signs in with a passkey.
+PASSKEYS_PER_IP = "30 per 5 minutes"

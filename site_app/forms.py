@@ -66,9 +66,10 @@ class AcceptablePassword:
             raise StopValidation(problems[0])
 
 
-def email_field(autofocus: bool = True, label=None) -> EmailField:
-    """The email input, ready for password managers."""
-    render_kw = {"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"}
+def email_field(autofocus: bool = True, label=None, autocomplete: str = "email") -> EmailField:
+    """The email input, ready for password managers (and, on the sign-in page, for the
+    browser's passkeys: ``username webauthn``)."""
+    render_kw = {"autocomplete": autocomplete, "spellcheck": "false", "autocapitalize": "none"}
     if autofocus:
         render_kw["autofocus"] = True
     return EmailField(

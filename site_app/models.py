@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, false
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .clock import utcnow
@@ -50,11 +50,17 @@ class User(UserMixin, db.Model):
     activated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    #: The WebAuthn user handle its passkeys carry (site_app/passkeys/): random, made at the
+    #: first passkey, never the id or the address (the spec: no personal information).
+    passkey_handle: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     sessions: Mapped[list["UserSession"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
     email_changes: Mapped[list["EmailChange"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    passkeys: Mapped[list["Passkey"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
 
@@ -72,7 +78,7 @@ class User(UserMixin, db.Model):
         """Flask-Login stores the session's id, not the account's: ending the row signs out."""
         if self.current_session is None:
             raise RuntimeError(
-                "no server-side session: sign in with auth.views.start_session "
+                "no server-side session: sign in with auth.signing.start_session "
                 "(sessions.open_session), not login_user() alone"
             )
         return self.current_session.id
@@ -268,3 +274,33 @@ class EmailChange(db.Model):
     confirmed_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="email_changes")
+
+
+def new_passkey_reference() -> str:
+    """What the account page names a passkey by (its remove button), never ``id``."""
+    return secrets.token_urlsafe(16)
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential (a passkey) that signs its account in (site_app/passkeys/).
+
+    ``credential_id`` is the authenticator's id of the credential, ``public_key`` its COSE
+    public key; ``sign_count`` the last signature counter seen (0: the authenticator keeps
+    none, as synced passkeys do).
+    """
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(32), unique=True, default=new_passkey_reference)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1023), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
+    sign_count: Mapped[int] = mapped_column(default=0)
+    #: The transports the browser reported ("internal,hybrid"), given back as hints.
+    transports: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="passkeys")

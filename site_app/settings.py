@@ -315,6 +315,7 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     "CONTACT_PER_IP": rate_limit,
     "CONTACT_PER_EMAIL": rate_limit,
     "FEEDBACK_PER_IP": rate_limit,
+    "PASSKEYS_PER_IP": rate_limit,
     "HELP_CACHE_MAX_AGE": integer(0),
     "HELP_COUNTING": boolean,
     "CONTENT_SECURITY_POLICY": text(),

@@ -1,6 +1,8 @@
 """Forms of the account page."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import Length
 
 from ..forms import Form, current_password_field, email_field, new_password_field
 
@@ -36,3 +38,15 @@ class ConfirmEmailWithPasswordForm(Form):
     """The confirmation link opened in a browser not signed in to the account."""
 
     password = current_password_field()
+
+
+class AddPasskeyForm(Form):
+    """The account page's "Add a passkey": sent by static/js/passkeys.js as JSON (the name
+    and the password), rendered here for its labels, hints and show-password button."""
+
+    passkey_name = StringField(
+        _l("Name of the passkey"),
+        validators=[Length(max=60)],
+        render_kw={"maxlength": 60, "autocomplete": "off"},
+    )
+    passkey_password = current_password_field()

@@ -2,12 +2,19 @@
 
 from datetime import datetime
 
-from flask import render_template, session
+from flask import render_template, request, session
 from flask_login import current_user
 
 from ..accounts import sessions
 from ..forms import ConfirmForm
-from .forms import ChangeEmailForm, ChangePasswordForm, DeleteAccountForm, SignOutOthersForm
+from ..passkeys import store as passkeys
+from .forms import (
+    AddPasskeyForm,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    SignOutOthersForm,
+)
 
 
 def account_page(
@@ -27,6 +34,8 @@ def account_page(
             sessions_form=sessions_form or SignOutOthersForm(formdata=None),
             logout_form=ConfirmForm(formdata=None),
             previous_sign_in=_previous_sign_in(),
+            passkeys=passkeys.passkeys_of(current_user),
+            passkey_form=_passkey_form(),
         ),
         status,
     )
@@ -43,3 +52,10 @@ def _previous_sign_in() -> datetime | None:
         return datetime.fromisoformat(value) if value else None
     except (TypeError, ValueError):
         return None
+
+
+def _passkey_form() -> AddPasskeyForm:
+    """ "Add a passkey", its name filled in from this browser ("Chrome on Linux")."""
+    form = AddPasskeyForm(formdata=None)
+    form.passkey_name.data = passkeys.default_name(request.user_agent.string)
+    return form

@@ -138,3 +138,19 @@ def account_targeted(user: User) -> None:
         reset_link=_external("auth.forgot_password"),
         **_common(user),
     )
+
+
+def passkey_added(user: User, passkey) -> None:
+    """A passkey now signs in to the account: the way out if it was not the owner (remove
+    it from the account page, then choose a new password)."""
+    queue_mail(
+        "passkey_added",
+        user.email,
+        user.locale,
+        _l("A passkey was added to your account"),
+        name=passkey.name,
+        when=passkey.created_at,
+        account_link=_external("account.index") + "#passkeys",
+        reset_link=_external("auth.forgot_password"),
+        **_common(user),
+    )

@@ -68,10 +68,17 @@ def authenticate(email: str, password: str, locale: str, by_mail: bool = False) 
         return SignIn(ok=False, user=user, confirm_by_mail=True)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    return SignIn(ok=True, user=user, previous_sign_in=record_sign_in(user, locale))
+
+
+def record_sign_in(user: User, locale: str) -> datetime | None:
+    """What every sign-in (password, passkey) records on the account: its time, and the
+    language its owner uses now. Returns the sign-in before it (the account page shows
+    it). The caller commits, with the session it opens."""
     previous_sign_in = user.last_login_at
     user.last_login_at = utcnow()
     user.locale = locale
-    return SignIn(ok=True, user=user, previous_sign_in=previous_sign_in)
+    return previous_sign_in
 
 
 def sign_in(email: str, password: str, locale: str) -> SignIn:

@@ -12,7 +12,8 @@ class SignupForm(Form):
 
 
 class LoginForm(Form):
-    email = email_field()
+    #: The browser's autofill offers the site's passkeys here too (conditional mediation).
+    email = email_field(autocomplete="username webauthn")
     password = current_password_field()
     next = HiddenField()
 

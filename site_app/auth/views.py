@@ -13,12 +13,11 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from ..accounts import known_browsers, sessions, sign_in, tokens
+from ..accounts import known_browsers, sign_in, tokens
 from ..accounts import rules as accounts
 from ..editor.counting import count_shown
-from ..extensions import db
 from ..forms import ConfirmForm, EmailForm
 from ..limits.policy import count_mail_request
 from ..mail.jobs import defer
@@ -29,32 +28,9 @@ from ..situation import resets as situation_resets
 from ..templating import render_form
 from .forms import ActivateWithPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from .page_cache import cached_for_anonymous
+from .signing import complete_sign_in, end_session, start_session
 
 bp = Blueprint("auth", __name__)
-
-
-def start_session(user) -> None:
-    """Sign ``user`` in on a new server-side session and a fresh cookie.
-
-    The session this browser had (any account) ends; no value of the old cookie survives.
-    The browser is known for ``user`` from now on (site_app/accounts/known_browsers.py).
-    """
-    if current_user.is_authenticated:
-        sessions.end_session(current_user.current_session)
-    sessions.open_session(user, request.user_agent.string, request.remote_addr)
-    db.session.commit()
-    session.clear()
-    login_user(user)
-    known_browsers.remember_sign_in(user)
-
-
-def end_session() -> None:
-    """Sign this browser out: its server-side session row ends, then the cookie is emptied."""
-    if current_user.is_authenticated:
-        sessions.end_session(current_user.current_session)
-        db.session.commit()
-    logout_user()
-    session.clear()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -68,9 +44,7 @@ def login():
     if form.validate_on_submit():
         outcome = sign_in.sign_in(form.email.data, form.password.data, str(get_locale()))
         if outcome.ok:
-            start_session(outcome.user)
-            if outcome.previous_sign_in:
-                session["previous_sign_in"] = outcome.previous_sign_in.isoformat()
+            complete_sign_in(outcome.user, outcome.previous_sign_in)
             return redirect(safe_next(form.next.data) or url_for("account.index"))
         # A pending account's answer is the wrong password's (see accounts/sign_in.py).
         # For "Forgot your password?": kept here, never in its URL (access logs keep URLs).

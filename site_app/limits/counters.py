@@ -78,3 +78,12 @@ def first_in_window(name: str, *key: str) -> bool:
     """True once per window of the limit ``name`` (e.g. one warning mail per attack)."""
     item = _item(name)
     return _counters().run("hit", type(item)(1, item.multiples), "once", *key)
+
+
+def use_once(seconds: int, *key: str) -> bool:
+    """True the first time ``key`` is used within ``seconds`` (on the shared storage, so
+    across processes): what makes a passkey ceremony's challenge single-use even when a
+    copy of the browser's session cookie is sent again."""
+    from limits import RateLimitItemPerSecond
+
+    return _counters().run("hit", RateLimitItemPerSecond(1, seconds), "once-only", *key)
