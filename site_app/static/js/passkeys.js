@@ -49,6 +49,18 @@
     });
   }
 
+  /* Where the server sends the browser next: "/account#passkeys" from the account page
+     itself is only a change of hash, which reloads nothing. */
+  function go(url) {
+    var target = new URL(url, location.href);
+    if (target.pathname === location.pathname && target.search === location.search) {
+      location.hash = target.hash;
+      location.reload();
+    } else {
+      location.assign(target.href);
+    }
+  }
+
   function extensions(credential) {
     return credential.getClientExtensionResults ? credential.getClientExtensionResults() : {};
   }
@@ -73,22 +85,28 @@
     var token = signIn.querySelector('input[name="csrf_token"]').value;
     var box = signIn.querySelector("[data-passkey-error]");
     var next = document.querySelector('form input[name="next"]');
-    var autofill = null, autofillAsked = Promise.resolve();
+    /* The autofill's request (conditional mediation), while it waits: the button aborts it
+       and waits until it has settled, since a browser runs one WebAuthn request at a time
+       (and the session keeps one challenge). */
+    var autofill = null, autofillSettled = Promise.resolve();
 
     var ask = function (conditional) {
-      var asked = post(signIn.dataset.optionsUrl, {}, token);
-      if (conditional) { autofillAsked = asked.catch(function () {}); }
-      return asked.then(function (options) {
+      var controller = conditional ? new AbortController() : null;
+      var asking = post(signIn.dataset.optionsUrl, {}, token).then(function (options) {
         options.challenge = toBuffer(options.challenge);
         (options.allowCredentials || []).forEach(function (c) { c.id = toBuffer(c.id); });
         var request = { publicKey: options };
-        if (conditional) {
-          autofill = new AbortController();
+        if (controller) {
           request.mediation = "conditional";
-          request.signal = autofill.signal;
+          request.signal = controller.signal;
         }
         return navigator.credentials.get(request);
-      }).then(function (credential) {
+      });
+      if (controller) {
+        autofill = controller;
+        autofillSettled = asking.then(function () {}, function () {});
+      }
+      return asking.then(function (credential) {
         if (!credential) { return null; }
         var r = credential.response;
         return post(signIn.dataset.url, {
@@ -105,15 +123,15 @@
             clientExtensionResults: extensions(credential)
           },
           next: next ? next.value : ""
-        }, token).then(function (data) { location.assign(data.redirect); });
+        }, token).then(function (data) { go(data.redirect); });
       });
     };
 
     signIn.querySelector('[data-passkey-action="sign-in"]').addEventListener("click", function () {
       box.hidden = true;
       /* The autofill's challenge is replaced by this one: wait until it was given. */
-      autofillAsked.then(function () {
-        if (autofill) { autofill.abort(); autofill = null; }
+      if (autofill) { autofill.abort(); autofill = null; }
+      autofillSettled.then(function () {
         return ask(false);
       }).catch(function (error) { showError(box, signIn, error); });
     });
@@ -168,7 +186,7 @@
         }
         return post(form.dataset.url, { credential: answer }, formToken);
       }).then(function (data) {
-        location.assign(data.redirect);
+        go(data.redirect);
       }).catch(function (error) {
         showError(formBox, form, error);
         button.disabled = false;
