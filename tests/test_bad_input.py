@@ -33,7 +33,7 @@ def counts(app):
         ("ok@example.org", "x" * 129 + "abc", "Use at most 128 characters."),
         ("ok@example.org", "password123", "This password is too common"),
         ("ok@example.org", "aaaaaaaaaaaa", "This password is too common"),
-        ("marie.curie@example.org", "MarieCurie2024", "built from your email address"),
+        ("marie.curie@example.org", "MarieCurie2024", "based on your email address"),
     ],
 )
 def test_sign_up_rejections_say_why(app, client, email, password, message):

@@ -101,7 +101,7 @@ def test_sign_out_other_sessions_ends_the_attackers_and_keeps_the_owners(app, me
         {"sessions_password": "not the password"},
         form_url="/account",
     )
-    assert wrong.status_code == 422 and "Ce n'est pas votre mot de passe." in wrong.text
+    assert wrong.status_code == 422 and "Mot de passe incorrect." in wrong.text
     assert attacker.get("/account").status_code == 200  # nothing changed
     assert session_count(app, member) == 2
 
@@ -115,8 +115,8 @@ def test_sign_out_other_sessions_ends_the_attackers_and_keeps_the_owners(app, me
     assert attacker.get("/account").status_code == 302
     page = owner.get("/account")
     assert page.status_code == 200
-    assert "Vos autres sessions sont déconnectées." in page.text
-    assert "Aucune autre session n'est connectée." in page.text
+    assert "Vos autres sessions ont été fermées." in page.text
+    assert "Aucune autre session n'est ouverte." in page.text
     assert session_count(app, member) == 1
 
 
@@ -321,7 +321,7 @@ def test_ending_one_session_ends_that_one_only(app, member):
     (target,) = sign_out_buttons(attacker_row)
 
     wrong = submit(owner, target, {"sessions_password": "not the password"}, form_url="/account")
-    assert wrong.status_code == 422 and "Ce n'est pas votre mot de passe." in wrong.text
+    assert wrong.status_code == 422 and "Mot de passe incorrect." in wrong.text
     assert attacker.get("/account").status_code == 200  # nothing changed
     assert session_count(app, member) == 3
 
@@ -330,12 +330,12 @@ def test_ending_one_session_ends_that_one_only(app, member):
     assert attacker.get("/account").status_code == 302  # signed out
     assert phone.get("/account").status_code == 200  # the others are kept
     page = owner.get("/account")
-    assert page.status_code == 200 and "Cette session est déconnectée." in page.text
+    assert page.status_code == 200 and "La session a été fermée." in page.text
     assert "curl" not in page.text and page.text.count('data-session="') == 2
 
     again = submit(owner, target, {"sessions_password": PASSWORD}, form_url="/account")
     assert again.status_code == 302
-    assert "Cette session était déjà déconnectée." in owner.get("/account").text
+    assert "Cette session était déjà fermée." in owner.get("/account").text
     assert session_count(app, member) == 2
 
 
@@ -363,7 +363,7 @@ def test_a_session_of_another_account_cannot_be_ended(app, member, inbox):
     sign_in(owner, member)
     done = submit(owner, others_target, {"sessions_password": PASSWORD}, form_url="/account")
     assert done.status_code == 302
-    assert "Cette session était déjà déconnectée." in owner.get("/account").text
+    assert "Cette session était déjà fermée." in owner.get("/account").text
     assert others_phone.get("/account").status_code == 200
     assert owners_phone.get("/account").status_code == 200
 
@@ -391,10 +391,39 @@ def test_ending_one_session_speaks_the_readers_language(app, member, lang):
     sign_in(owner, member)
     page = owner.get("/account").text
     with app.test_request_context(), force_locale(lang):
-        button, done = gettext("End session"), gettext("That session is signed out.")
+        button, done = gettext("End session"), gettext("That session has ended.")
     if lang != "en":
-        assert button != "End session" and done != "That session is signed out."
+        assert button != "End session" and done != "That session has ended."
     assert button in page
     (target,) = sign_out_buttons(page)
     submit(owner, target, {"sessions_password": PASSWORD}, form_url="/account")
     assert done in owner.get("/account").text
+
+
+def _plain(message) -> str:
+    return " ".join(message.get_body(preferencelist=("plain",)).get_content().split())
+
+
+def test_the_notice_says_which_sessions_ended(app, member, inbox):
+    """A reset ends every session, the browser's own too; a change keeps the one it was made
+    from: the notice says which (the guide said "the other sessions" for both, issue 22)."""
+    from conftest import link_in
+
+    owner = browser(app)
+    sign_in(owner, member)
+    submit(
+        owner,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+        form_url="/account",
+    )
+    changed = _plain(inbox.last(member))
+    assert "Toutes vos autres sessions ont été fermées." in changed
+    assert "Toutes les sessions de votre compte" not in changed
+
+    submit(owner, "/password/forgot", {"email": member})
+    submit(owner, link_in(inbox.last(member), "/password/reset/"), {"password": PASSWORD + "x"})
+    reset = _plain(inbox.last(member))
+    assert "Toutes les sessions de votre compte ont été fermées." in reset
+    assert "autres sessions" not in reset
+    assert session_count(app, member) == 0

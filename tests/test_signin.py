@@ -251,7 +251,7 @@ def test_reset_refuses_a_weak_password_and_changes_nothing(client, member, inbox
 def test_account_page_shows_details(client, member):
     sign_in(client, member)
     page = client.get("/account").text
-    for label in ("Adresse e-mail", "Créé", "Activé", "Langue", "Français"):
+    for label in ("Adresse e-mail", "Date de création", "activation", "Langue", "Français"):
         assert label in page
 
 
@@ -265,7 +265,7 @@ def test_change_password_needs_the_current_one(app, client, member, inbox):
         {"current_password": "wrong", "new_password": NEW_PASSWORD},
         form_url="/account",
     )
-    assert refused.status_code == 422 and "pas votre mot de passe actuel" in refused.text
+    assert refused.status_code == 422 and "Mot de passe actuel incorrect." in refused.text
     changed = submit(
         client,
         "/account/password",

@@ -29,9 +29,9 @@ def change():
     if not form.validate_on_submit():
         check.unused()
     elif not check.verify(form.email_password.data):
-        form.email_password.errors.append(_l("This is not your password."))
+        form.email_password.errors.append(_l("Incorrect password."))
     elif form.new_email.data == current_user.email:
-        form.new_email.errors.append(_l("This is already the address of your account."))
+        form.new_email.errors.append(_l("This is already your account's email address."))
     else:
         count_mail_request(form.new_email.data)
         email_changes.request_change(current_user._get_current_object(), form.new_email.data)
@@ -62,7 +62,7 @@ def confirm(token):
         if not owner_here and not sign_in.check_password(
             change.user, form.password.data, scope="account-password"
         ):
-            form.password.errors.append(_l("This is not your password."))
+            form.password.errors.append(_l("Incorrect password."))
         elif email_changes.confirm(change):
             if owner_here:
                 known_browsers.remember_sign_in(change.user)  # the new stamp retired it

@@ -48,7 +48,7 @@ def change_password():
         )
         return redirect(url_for("account.index"))
 
-    wrong = _l("This is not your current password.")
+    wrong = _l("Incorrect current password.")
     return _with_password(form, form.current_password, wrong, done, "password_form")
 
 
@@ -61,10 +61,10 @@ def sign_out_other_sessions():
     def done(user):
         sessions.end_sessions(user, keep=user.current_session)
         db.session.commit()
-        flash(_l("Your other sessions are signed out."), "success")
+        flash(_l("You've been signed out of your other sessions."), "success")
         return redirect(url_for("account.index", _anchor="sessions"))
 
-    wrong = _l("This is not your password.")
+    wrong = _l("Incorrect password.")
     return _with_password(form, form.sessions_password, wrong, done, "sessions_form")
 
 
@@ -80,12 +80,12 @@ def sign_out_session(ref):
     def done(user):
         if sessions.end_session_named(user, ref, keep=user.current_session):
             db.session.commit()
-            flash(_l("That session is signed out."), "success")
+            flash(_l("That session has ended."), "success")
         else:
-            flash(_l("That session was already signed out."), "info")
+            flash(_l("That session had already ended."), "info")
         return redirect(url_for("account.index", _anchor="sessions"))
 
-    wrong = _l("This is not your password.")
+    wrong = _l("Incorrect password.")
     return _with_password(form, form.sessions_password, wrong, done, "sessions_form")
 
 
@@ -102,5 +102,5 @@ def delete():
         return redirect(url_for("main.index"))
 
     return _with_password(
-        form, form.password, _l("This is not your password."), done, "delete_form"
+        form, form.password, _l("Incorrect password."), done, "delete_form"
     )

@@ -211,7 +211,7 @@ def _mail_address_taken(owner: User) -> None:
         "email_change_taken",
         owner.email,
         owner.locale,
-        _l("Someone tried to move an account to your address"),
+        _l("Someone tried to use your email address for another account"),
         email=owner.email,
         login_link=public_url_for("auth.login"),
         **_common(owner.locale),

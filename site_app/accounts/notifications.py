@@ -86,14 +86,19 @@ def password_reset(user: User, locale: str | None = None) -> None:
     )
 
 
-def password_changed(user: User) -> None:
-    """Notice that the password changed, with what to do if it was not the owner."""
+def password_changed(user: User, every_session: bool = False) -> None:
+    """Notice that the password changed, with what to do if it was not the owner.
+
+    ``every_session``: a reset, which signed out every session, the browser's own too;
+    otherwise a change from the account page, which kept the session it was made from.
+    """
     queue_mail(
         "password_changed",
         user.email,
         user.locale,
         _l("Your password has been changed"),
         when=utcnow(),
+        every_session=every_session,
         reset_link=_external("auth.forgot_password"),
         **_common(user),
     )

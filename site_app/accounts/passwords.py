@@ -92,7 +92,7 @@ def password_problems(password: str, email: str = "") -> list[str]:
     if lowered in common_passwords() or len(set(lowered)) < 3:
         return [_l("This password is too common: it is one of the first that attackers try.")]
     if email and _built_from_email(lowered, email.lower()):
-        return [_l("This password is built from your email address: choose another one.")]
+        return [_l("This password is based on your email address: choose another one.")]
     return []
 
 

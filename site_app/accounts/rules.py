@@ -145,7 +145,7 @@ def set_password(user: User, new_password: str, keep_session: UserSession | None
     user.password_changed_at = utcnow()
     user.rotate_security_stamp()
     sessions.end_sessions(user, keep=keep_session)
-    notifications.password_changed(user)
+    notifications.password_changed(user, every_session=keep_session is None)
     commit_and_dispatch()
 
 

@@ -155,7 +155,10 @@ def activate(token):
     if form.validate_on_submit():
         if needs_password and not sign_in.check_password(check.user, form.password.data):
             form.password.errors.append(
-                _l("This is not the password chosen at the last sign-up with this address.")
+                _l(
+                    "This isn't the password you chose the last time you signed up with this "
+                    "address."
+                )
             )
         elif accounts.activate(check.user, str(get_locale())):
             start_session(check.user)

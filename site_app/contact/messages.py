@@ -17,8 +17,8 @@ from ..models import ContactMessage
 
 #: Subjects offered by the contact form: a help topic each, or "other".
 CONTACT_TOPICS = {
-    "create-account": _l("Creating my account, the activation email"),
-    "wrong-password": _l("Signing in, my password"),
+    "create-account": _l("Creating my account and the activation email"),
+    "wrong-password": _l("Signing in and my password"),
     "ip-blocked": _l("My IP address is blocked"),
     "account-page": _l("My account"),
     "other": _l("Something else"),

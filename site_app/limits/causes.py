@@ -59,7 +59,7 @@ MAIL = Cause(
     _l("Too many emails requested for this address"),
     _l(
         "Several emails were already requested for this address recently. "
-        "To protect its inbox, no more are sent for now."
+        "To avoid flooding its inbox, we won't send any more for now."
     ),
     "MAIL_ACTIONS_PER_EMAIL",
 )
@@ -71,7 +71,7 @@ MAIL_OWN = Cause(
     _l("Too many emails requested for this address"),
     _l(
         "This browser has already asked for several emails for this address recently. "
-        "To protect its inbox, no more are sent for now."
+        "To avoid flooding its inbox, we won't send any more for now."
     ),
     "MAIL_ACTIONS_PER_EMAIL",
 )

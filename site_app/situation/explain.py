@@ -34,7 +34,7 @@ BLOCK_LINES = {
     ),
     "account": _l(
         "For the next %(duration)s, the password alone isn't enough to sign in to this account: "
-        "a sign-in link is emailed instead."
+        "you also need a sign-in link, which we email to you once the right password is entered."
     ),
     "mail": _l(
         "No more emails will be sent to this address for now. You can ask again in %(duration)s."
@@ -102,7 +102,7 @@ def _mail() -> dict | None:
     signup = kept.get("why") == "signup"
     lines = []
     if receipt.refused_at is not None:
-        kind, title = "mail-refused", _l("Your email was refused")
+        kind, title = "mail-refused", _l("Our email to you was rejected")
         lines.append(
             runs(
                 _l("The receiving server refused it, with this reply: %(reply)s"),
@@ -121,7 +121,7 @@ def _mail() -> dict | None:
             else (url_for("auth.forgot_password"), gettext("Forgot your password?"))
         )
     elif receipt.sent_at is not None:
-        kind, title = "mail-sent", _l("Your email was sent")
+        kind, title = "mail-sent", _l("Our email to you was sent")
         lines.append(
             runs(
                 _l("Handed to the email server at %(time)s, for %(address)s."),
@@ -137,7 +137,7 @@ def _mail() -> dict | None:
         )
         link = None
     else:
-        kind, title = "mail-queued", _l("Your email is waiting to be sent")
+        kind, title = "mail-queued", _l("Our email to you is waiting to be sent")
         next_attempt = max(receipt.next_attempt_at or utcnow(), utcnow())
         if receipt.attempts:
             line = _l("The email server could not be reached yet. Next attempt at %(time)s.")
