@@ -212,7 +212,7 @@ def test_adding_a_passkey_needs_the_password(app, owner, inbox):
     authenticator = SoftAuthenticator()
     wrong = add_passkey(owner, authenticator, password="not my password")
     assert wrong.status_code == 422
-    assert wrong.get_json()["message"] == "Ce n'est pas votre mot de passe."
+    assert wrong.get_json()["message"] == "Mot de passe incorrect."
     assert passkeys_of(app, OWNER) == [] and inbox.to(OWNER) == []
 
     added = add_passkey(owner, authenticator)

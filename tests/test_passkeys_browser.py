@@ -73,7 +73,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
     register.click()
     error = page.locator("#passkey-form [data-passkey-error]")
     error.wait_for(state="visible")
-    assert error.inner_text() == words(live, lang, "This is not your password.")
+    assert error.inner_text() == words(live, lang, "Incorrect password.")
     assert (
         cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"] == []
     )

@@ -61,7 +61,7 @@ REFUSALS = {
         ),
     ),
     "taken": (409, _l("This passkey has already been added.")),
-    "password": (422, _l("This is not your password.")),
+    "password": (422, _l("Incorrect password.")),
     "password-missing": (422, _l("Enter your password.")),
     "name": (422, _l("Give the passkey a name of at most 60 characters.")),
 }
