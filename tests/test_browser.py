@@ -154,8 +154,11 @@ def test_guide_language_switcher_sets_the_app_language(live, open_page, lang):
     page.goto(live.url(f"/language/{OTHER[lang]}?next={guide_page}"))  # the app's choice
     page.wait_for_url(live.url(guide_page))
     expect_language(page, OTHER[lang])
+    # Hover opens the menu; the focus keeps it open (:focus-within) where the pointer,
+    # on its way to the link, could leave it and let the page take the click.
     page.locator(".md-header__option .md-select").hover()
-    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').focus()
+    page.keyboard.press("Enter")
     page.wait_for_url(live.url(HELP_HOME[lang] + "troubleshooting/"))
     expect_language(page, lang)
     cookie = next(c for c in page.context.cookies() if c["name"] == "lang")
@@ -383,8 +386,11 @@ def test_guide_switch_keeps_the_paragraph(live, open_page, lang):
     page = open_page(OTHER[lang])
     page.goto(live.url(HELP_HOME[OTHER[lang]] + "troubleshooting/#ip-blocked"))
     expect_language(page, OTHER[lang])
+    # Hover opens the menu; the focus keeps it open (:focus-within) where the pointer,
+    # on its way to the link, could leave it and let the page take the click.
     page.locator(".md-header__option .md-select").hover()
-    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').focus()
+    page.keyboard.press("Enter")
     page.wait_for_url(live.url(HELP_HOME[lang] + "troubleshooting/#ip-blocked"))
     expect_language(page, lang)
     expect(page.locator("#ip-blocked")).to_be_in_viewport()
