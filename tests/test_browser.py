@@ -462,3 +462,31 @@ def test_the_block_page_survives_the_language_switch(live, open_page, lang):
     assert re.search(r"[0-9]", shown) and not re.search(r"[\u0660-\u0669]", shown), shown
     if lang == "ar" and len(re.findall(r"[0-9]+", shown)) == 2:
         assert " و" in shown, shown
+
+
+#: Where each table of the page ends and what follows it starts (page pixels).
+TABLE_PLACES = """() => [...document.querySelectorAll('.md-typeset table')].map(table => {
+  const after = (table.closest('.md-typeset__scrollwrap') || table).nextElementSibling;
+  return [table.getBoundingClientRect().bottom + scrollY,
+          after ? after.getBoundingClientRect().top + scrollY : null];
+})"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_wrapping_a_table_moves_nothing_below_it(live, open_page, lang):
+    """Material's script wraps each table (for sideways scrolling) after the first paint:
+    what follows the table stays where the page without script put it, so a reader who
+    opens an article at an anchor below a table sees no jump (layout shift), on a phone
+    and on a desktop."""
+    url = live.url(HELP_HOME[lang] + "troubleshooting/")
+    for width in (412, 1000):
+        places = {}
+        for script in (False, True):
+            page = open_page(lang, java_script_enabled=script)
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(url)
+            if script:
+                page.wait_for_selector(".md-typeset__scrollwrap table", state="attached")
+            places[script] = page.evaluate(TABLE_PLACES)
+        assert places[False], "the article has no table any more: choose another page"
+        assert places[True] == places[False], (lang, width, places)
