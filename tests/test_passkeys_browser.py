@@ -17,26 +17,6 @@ from site_app.models import Passkey
 LANGS = support.LANGUAGES
 
 
-def virtual_authenticator(page):
-    """A platform authenticator for ``page``'s browser; returns the CDP session and its id."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("WebAuthn.enable", {"enableUI": False})
-    added = cdp.send(
-        "WebAuthn.addVirtualAuthenticator",
-        {
-            "options": {
-                "protocol": "ctap2",
-                "transport": "internal",
-                "hasResidentKey": True,
-                "hasUserVerification": True,
-                "isUserVerified": True,
-                "automaticPresenceSimulation": True,
-            }
-        },
-    )
-    return cdp, added["authenticatorId"]
-
-
 def words(live, lang: str, msgid: str, **values) -> str:
     """The app's text for ``msgid`` in ``lang``, as its catalogs say it (typography
     included: the page shows the compiled catalog's string)."""
@@ -54,7 +34,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append("console: " + message.text))
-    cdp, authenticator = virtual_authenticator(page)
+    cdp, authenticator = support.virtual_authenticator(page)
 
     # Signed in with the password, the owner adds a passkey on the account page.
     page.goto(base + "/login")
@@ -149,7 +129,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
 def test_no_passkey_control_on_an_ip_address(live, open_page):
     """On 127.0.0.1 (make run's address) nothing of passkeys shows: WebAuthn would refuse."""
     page = open_page(LANGS[0])
-    virtual_authenticator(page)
+    support.virtual_authenticator(page)
     page.goto(live.url("/login"))
     assert page.locator('[data-passkey-action="sign-in"]').count() == 1
     assert page.locator('[data-passkey-action="sign-in"]').is_hidden()

@@ -155,6 +155,12 @@ class LiveApp:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def named_url(self) -> str:
+        """The same server at ``localhost``: a name, where WebAuthn works (it refuses IP
+        addresses; the app's relying party is ``localhost`` when it has no ``PUBLIC_URL``)."""
+        return f"http://localhost:{self.port}"
+
     def url(self, path: str = "/") -> str:
         return self.base_url + path
 
@@ -216,6 +222,37 @@ def new_page(browser, lang: str, **options):
     return context.new_page()
 
 
+def desktop_user_agent(browser) -> str:
+    """The user agent of this Chromium on a desktop, without the "Headless" of its own."""
+    major = browser.version.split(".")[0]
+    return (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{major}.0.0.0 Safari/537.36"
+    )
+
+
+def virtual_authenticator(page):
+    """A platform passkey authenticator for ``page``'s browser (CDP ``WebAuthn``: CTAP2,
+    internal, resident keys, user verification that always succeeds); returns the CDP
+    session and the authenticator's id."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable", {"enableUI": False})
+    added = cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    return cdp, added["authenticatorId"]
+
+
 # --- Steps of the guide, as a person does them -------------------------------------------------
 
 
@@ -272,6 +309,16 @@ def sign_in(page, live: LiveApp, email: str, password: str) -> None:
     page.fill("#password", password)
     page.locator('form[action$="/login"] button[type="submit"]').click()
     page.wait_for_load_state()
+
+
+def add_passkey(page, password: str, name: str | None = None) -> None:
+    """Point 6: on the account page, keep the proposed name (or type ``name``), give the
+    password and press « Add a passkey »; the browser's authenticator answers at once."""
+    if name is not None:
+        page.fill("#passkey_name", name)
+    page.fill("#passkey_password", password)
+    page.locator('[data-passkey-action="register"]').click()
+    page.wait_for_selector("[data-passkey]")
 
 
 def fail_until_blocked(page, live: LiveApp, email: str, attempts: int = 10) -> None:

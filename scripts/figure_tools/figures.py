@@ -54,6 +54,9 @@ SCENES = {
     "login": Scene((3,), ("main h1", "#email")),
     "activation-mail": Scene((4,), (".reader",)),
     "account": Scene((5,)),
+    # Passkeys: at http://localhost (WebAuthn refuses IP addresses), with a passkey added.
+    "passkey-sign-in": Scene((7,), ('form[action$="/login"] button[type="submit"]',)),
+    "passkeys": Scene((6,), ()),
     "wrong-password": Scene(("B1",)),
     "ip-blocked": Scene(("B2",)),
 }
@@ -253,6 +256,44 @@ def capture(browser, help_site: Path, workdir: Path, lang: str, out_dir: Path | 
             scene("wrong-password")
             support.fail_until_blocked(page, live, support.EMAIL)
             scene("ip-blocked")
+        finally:
+            page.context.close()
+        callouts.update(_capture_passkeys(browser, help_site, workdir, lang, out_dir))
+    return callouts
+
+
+def _capture_passkeys(browser, help_site: Path, workdir: Path, lang: str, out_dir):
+    """Points 7 and 6: the passkey button of /login, then the account page's passkeys once
+    one is added. WebAuthn needs a name as the relying party (never an IP address, nor
+    the journey's public address, which no server answers here): a second app, whose
+    relying party is ``localhost``, opened at ``http://localhost:PORT`` by a browser with a
+    virtual authenticator. Its account is made directly (the journey above shows how)."""
+    from site_app.accounts import rules
+
+    callouts = {}
+    with support.LiveApp(help_site, workdir / "passkeys") as live:
+        with live.app.app_context():
+            rules.register(support.EMAIL, support.PASSWORD, lang)
+            rules.activate(rules.find_user(support.EMAIL), lang)
+        # A reader's browser, not "HeadlessChrome": the passkey's proposed name comes from it.
+        page = support.new_page(browser, lang, user_agent=support.desktop_user_agent(browser))
+        page.context.clock.set_fixed_time(support.FROZEN_AT)
+        # The button as a reader sees it: the virtual authenticator turns down the
+        # autofill's request at once when it holds no passkey, where a browser would wait.
+        page.add_init_script(
+            "PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);"
+        )
+        support.virtual_authenticator(page)
+        try:
+            page.goto(live.named_url + "/login")
+            page.wait_for_selector('[data-passkey-action="sign-in"]', state="visible")
+            callouts["passkey-sign-in.webp"] = figure(page, "passkey-sign-in", out_dir)
+            page.fill("#email", support.EMAIL)
+            page.fill("#password", support.PASSWORD)
+            page.locator('form[action$="/login"] button[type="submit"]').click()
+            page.wait_for_url("**/account")
+            support.add_passkey(page, support.PASSWORD)
+            callouts["passkeys.webp"] = figure(page, "passkeys", out_dir)
         finally:
             page.context.close()
     return callouts
