@@ -491,6 +491,46 @@ def test_the_passkey_endpoints_are_limited_per_network(make_app, inbox):
     assert post_json(person(app, "192.0.2.51"), "/passkeys/sign-in/options", {}).status_code == 200
 
 
+# --- Refusals lead to help -----------------------------------------------------------------
+
+
+def assert_leads_to_the_passkey_section(client, link, lang):
+    """``link`` is the guide's passkey section in ``lang``: its page, its heading."""
+    path, _, anchor = link.partition("#")
+    assert anchor == "passkeys"
+    assert path.startswith("/help/" if lang == LANGUAGES[0] else f"/help/{lang}/"), link
+    with client.get(path) as page:  # a file of the built guide: closed after reading
+        assert page.status_code == 200, path
+        text = page.text
+    assert f'<html lang="{lang}"' in text and 'id="passkeys"' in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_refusal_leads_to_the_passkey_section_in_the_page_language(app, inbox, lang):
+    """Whatever stops a passkey, the page's message is followed by the guide's passkey
+    section, in the language the person reads the site in."""
+    create_account(app, inbox)
+    owner = signed_in(app, OWNER, "203.0.113.10")
+    visitor = person(app, "192.0.2.60")
+    for client in (owner, visitor):
+        client.get(f"/language/{lang}")
+    refusals = {
+        "password": post_json(
+            owner, "/account/passkeys/options", {"password": "not-it", "name": "x"}, "/account"
+        ),
+        "expired": post_json(visitor, "/passkeys/sign-in", {"credential": {}}),
+    }
+    # A passkey the browser made but the site never kept (removed, or never added).
+    unknown = SoftAuthenticator()
+    options = post_json(owner, "/account/passkeys/options", {"password": PASSWORD}, "/account")
+    unknown.create(options.get_json())
+    refusals["unknown"] = passkey_sign_in(visitor, unknown)
+    for reason, answer in refusals.items():
+        body = answer.get_json()
+        assert body["error"] == reason and body["message"], body
+        assert_leads_to_the_passkey_section(visitor, body["help_url"], lang)
+
+
 # --- Where passkeys are offered --------------------------------------------------------------
 
 
@@ -511,6 +551,7 @@ def test_no_passkey_on_an_ip_address(make_app, inbox):
     answer = ask_options("http://127.0.0.1:5000")
     assert answer.status_code == 400 and answer.get_json()["error"] == "unavailable"
     assert "adresse IP" in answer.get_json()["message"]
+    assert answer.get_json()["help_url"] == "/help/account/#passkeys"
     answer = ask_options("http://localhost:5000")
     assert answer.status_code == 200 and answer.get_json()["rpId"] == "localhost"
 

@@ -24,6 +24,16 @@ def words(live, lang: str, msgid: str, **values) -> str:
         return gettext(msgid, **values)
 
 
+def leads_to_help(live, lang: str, box, message: str) -> str:
+    """``box`` (a live region) ends with its link to the guide's passkey section; returns
+    what the region reads: ``message``, then that link."""
+    link = box.get_by_role("link")
+    assert link.get_attribute("href").endswith("#passkeys")
+    read = words(live, lang, "Read the help article")
+    assert link.inner_text() == read
+    return f"{message} {read}"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
     with live.app.app_context():
@@ -53,7 +63,9 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
     register.click()
     error = page.locator("#passkey-form [data-passkey-error]")
     error.wait_for(state="visible")
-    assert error.inner_text() == words(live, lang, "Incorrect password.")
+    assert error.inner_text() == leads_to_help(
+        live, lang, error, words(live, lang, "Incorrect password.")
+    )
     assert (
         cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"] == []
     )
@@ -119,11 +131,16 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
         "This passkey doesn't belong to any account here: it may have been removed. "
         "Sign in with your password.",
     )
-    assert refusal.inner_text() == expected
+    assert refusal.inner_text() == leads_to_help(live, lang, refusal, expected)
     assert "/login" in page.url
     assert [
         e for e in errors if not e.startswith(("console: [DOM]", "console: Failed to load"))
     ] == []
+    # The link goes to the guide's passkey section, in the page's language.
+    refusal.get_by_role("link").click()
+    page.wait_for_url("**/help/**#passkeys")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h2#passkeys").is_visible()
 
 
 def test_no_passkey_control_on_an_ip_address(live, open_page):

@@ -16,6 +16,7 @@ from ..accounts import sign_in
 from ..auth.signing import complete_sign_in
 from ..extensions import db, limiter
 from ..forms import ConfirmForm
+from ..help.topics import help_url
 from ..security.network import client_network
 from ..security.safety import safe_next
 from . import ceremonies, store
@@ -31,7 +32,9 @@ def _relying_party():
     return {"passkey_rp": store.rp_id()}
 
 
-#: reason → (status, message): what the page shows when a ceremony cannot go on.
+#: reason → (status, message): what the page shows when a ceremony cannot go on, followed
+#: by a link to the guide's passkey section in the page's language (``help_url``), as the
+#: app's other JSON errors do (:mod:`site_app.errors`).
 REFUSALS = {
     "unavailable": (
         400,
@@ -69,7 +72,9 @@ REFUSALS = {
 
 def _refused(reason: str):
     status, message = REFUSALS[reason]
-    return jsonify({"error": reason, "message": str(message)}), status
+    # The guide's passkey section says what to do in each case.
+    body = {"error": reason, "message": str(message), "help_url": help_url("passkeys")}
+    return jsonify(body), status
 
 
 def _limited(view):

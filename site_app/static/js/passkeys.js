@@ -1,7 +1,9 @@
 /* Passkeys (WebAuthn, site_app/passkeys/): the sign-in button and the browser's autofill on
    /login and the B2/B3 pages, "Add a passkey" on the account page. No framework and no
    inline script (the CSP forbids it). Every message comes from the page, in its language
-   (the app's catalogs); the server's refusals bring their own, already translated.
+   (the app's catalogs); the server's refusals bring their own, already translated, and the
+   guide's paragraph that explains it (help_url). Each message is followed by a link to that
+   paragraph (else the page's data-help-url), in the same live region (role="alert").
    The controls stay hidden unless the browser has WebAuthn and this host is the relying
    party's: WebAuthn refuses IP addresses, so on 127.0.0.1 nothing is offered. */
 (function () {
@@ -42,6 +44,7 @@
         if (!response.ok) {
           var error = new Error(data.message || "");
           error.fromServer = Boolean(data.message);
+          error.helpUrl = data.help_url || "";
           throw error;
         }
         return data;
@@ -75,6 +78,13 @@
       message = node.dataset.msgTaken;
     }
     box.textContent = message;
+    var help = (error && error.helpUrl) || node.dataset.helpUrl;
+    if (help) {
+      var link = document.createElement("a");
+      link.href = help;
+      link.textContent = node.dataset.msgHelp;
+      box.append(" ", link);
+    }
     box.hidden = false;
   }
 
