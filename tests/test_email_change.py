@@ -13,11 +13,12 @@ from conftest import PASSWORD, link_in, submit
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from test_limit_causes import create_account
+from test_passkeys import SoftAuthenticator, add_passkey, passkey_sign_in
 from test_sessions import browser, copy_session_cookie, session_count, sign_in
 
 from site_app.config import LANGUAGES
 from site_app.extensions import db
-from site_app.models import EmailChange, User
+from site_app.models import EmailChange, Passkey, User
 
 OWNER, NEW, TAKEN = "owner@example.org", "owner.new@example.net", "someone@example.com"
 ATTACKER_BOX = "attacker@example.net"
@@ -208,6 +209,7 @@ def test_this_wasnt_me_undoes_an_attackers_change(app, owner, inbox):
     revert = link_in(inbox.last(OWNER), "/account/email/revert/")
     page = owners_mail.get(revert)
     assert page.status_code == 200 and ATTACKER_BOX in page.text
+    assert words(app, PASSKEYS_GO) not in page.text  # the account has none
     done = submit(owners_mail, revert, {})
     assert done.status_code == 302 and done.location.startswith("/password/reset/")
     # The address is the owner's again, every session (the attacker's, the owner's) ended.
@@ -224,6 +226,61 @@ def test_this_wasnt_me_undoes_an_attackers_change(app, owner, inbox):
     assert sign_in(owners_mail, OWNER, "a fresh passphrase only I know").status_code == 302
     # The way back works once.
     assert browser(app).get(revert).status_code == 410
+
+
+def words(app, msgid, lang="fr"):
+    """``msgid`` as the page shows it in ``lang`` (the compiled catalog's typography)."""
+    with app.test_request_context(), force_locale(lang):
+        return gettext(msgid)
+
+
+PASSKEYS_GO = (
+    "Canceling also removes your account's passkeys: whoever asked may have added one, and it "
+    "would still sign in after a new password. You can add yours again afterwards."
+)
+
+
+@pytest.mark.both_databases
+def test_this_wasnt_me_removes_the_passkey_an_attacker_added(app, owner, inbox):
+    """The attacker knows the password: signs in, adds a passkey of their own (no new
+    password would stop it) and moves the account to their mailbox. The owner's "this
+    wasn't me" removes every passkey of the account; the owner then adds theirs again."""
+    account = public_id(app, OWNER)
+    owners_key = SoftAuthenticator()
+    assert add_passkey(owner, owners_key).status_code == 200
+    attacker = browser(app, "198.51.100.9")
+    sign_in(attacker, OWNER)
+    attackers_key = SoftAuthenticator()
+    assert add_passkey(attacker, attackers_key, name="Clé de secours").status_code == 200
+    ask_change(attacker, ATTACKER_BOX)
+    submit(attacker, link_in(inbox.last(ATTACKER_BOX), "/account/email/confirm/"), {})
+    assert address_of(app, account) == ATTACKER_BOX
+
+    owners_mail = browser(app, "203.0.113.20")  # the owner, reading their own mailbox
+    revert = link_in(inbox.last(OWNER), "/account/email/revert/")
+    page = owners_mail.get(revert)
+    assert words(app, PASSKEYS_GO) in page.text  # the page says so before the button
+    done = submit(owners_mail, revert, {})
+    assert done.status_code == 302 and done.location.startswith("/password/reset/")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Passkey)) == 0
+    # Neither the attacker's passkey nor the owner's signs in any more, from any browser.
+    for key in (attackers_key, owners_key):
+        answer = passkey_sign_in(browser(app, "198.51.100.10"), key)
+        assert answer.status_code == 400 and answer.get_json()["error"] == "unknown"
+    assert attacker.get("/account").status_code == 302
+
+    # The reset page says what happened; with a new password the owner adds theirs again.
+    reset = owners_mail.get(done.location, follow_redirects=True)
+    assert "clés d" in reset.text and "supprimées" in reset.text
+    submit(owners_mail, done.location, {"password": "a fresh passphrase only I know"})
+    owner_again = browser(app, "203.0.113.20")
+    assert sign_in(owner_again, OWNER, "a fresh passphrase only I know").status_code == 302
+    owners_new_key = SoftAuthenticator()
+    added = add_passkey(owner_again, owners_new_key, "a fresh passphrase only I know")
+    assert added.status_code == 200
+    assert passkey_sign_in(browser(app, "203.0.113.21"), owners_new_key).status_code == 200
+    assert passkey_sign_in(attacker, attackers_key).status_code == 400
 
 
 def test_this_wasnt_me_before_confirmation_kills_the_pending_link(app, owner, inbox):

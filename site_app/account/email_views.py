@@ -66,9 +66,7 @@ def confirm(token):
         elif email_changes.confirm(change):
             if owner_here:
                 known_browsers.remember_sign_in(change.user)  # the new stamp retired it
-            flash(
-                _l("Your email address is now %(email)s.", email=change.new_email), "success"
-            )
+            flash(_l("Your email address is now %(email)s.", email=change.new_email), "success")
             return redirect(url_for("account.index" if owner_here else "auth.login"))
         else:
             return _link_problem("taken")
@@ -82,7 +80,7 @@ def confirm(token):
 
 @bp.route("/revert/<token>", methods=["GET", "POST"])
 def revert(token):
-    """"This wasn't me": the old address back, every session signed out, then a new password
+    """ "This wasn't me": the old address back, every session signed out, then a new password
     (the link came to the account's own mailbox, so it may lead straight to the reset)."""
     check = email_changes.check_revert(token)
     if check.problem:
@@ -90,26 +88,31 @@ def revert(token):
     change = check.change
     form = ConfirmForm()
     if form.validate_on_submit():
-        user = email_changes.revert(change)
-        if user is None:
+        reverted = email_changes.revert(change)
+        if reverted is None:
             return _link_problem("taken")
         logout_user()  # this browser too: its row is gone already
         session.clear()
-        flash(
-            _l(
+        if reverted.passkeys_removed:
+            done = _l(
+                "The change of address is canceled, every session of your account is signed "
+                "out and its passkeys are removed. Choose a new password now: someone knows "
+                "yours. Then add your passkeys again from your account page."
+            )
+        else:
+            done = _l(
                 "The change of address is canceled and every session of your account is "
                 "signed out. Choose a new password now: someone knows yours."
-            ),
-            "success",
-        )
-        return redirect(
-            url_for("auth.reset_password", token=tokens.make_token(user, tokens.RESET_PASSWORD))
-        )
+            )
+        flash(done, "success")
+        token = tokens.make_token(reverted.user, tokens.RESET_PASSWORD)
+        return redirect(url_for("auth.reset_password", token=token))
     return render_template(
         "account/revert_email.html",
         form=form,
         old_email=change.old_email,
         new_email=change.new_email,
+        has_passkeys=bool(change.user.passkeys),
     )
 
 

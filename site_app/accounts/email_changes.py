@@ -8,7 +8,9 @@ check). That writes one :class:`~site_app.models.EmailChange` row and two mails:
   until it is used, the old address is still the account's and still signs in;
 - to the old address, a notice with a "this wasn't me" link, valid for
   ``EMAIL_CHANGE_REVERT_DELAY`` — also after the change was confirmed: it puts the old
-  address back, signs every session out, kills every link and leads to a new password.
+  address back, signs every session out, kills every link, removes every passkey (whoever
+  knew the password may have added one, which no new password would stop) and leads to a
+  new password.
 
 If the new address already belongs to an account, that account's owner gets a mail
 instead of the link, and the requester sees the same page: nobody learns which addresses
@@ -134,30 +136,40 @@ def check_revert(token: str) -> LinkCheck:
     return _check(token, REVERT, "EMAIL_CHANGE_REVERT_DELAY")[0]
 
 
-def revert(change: EmailChange) -> User | None:
-    """"This wasn't me": the old address is the account's again, every pending change and
-    its links die, every session ends, every link mailed so far stops working. Returns the
-    account, or None when the old address has meanwhile got an account of its own."""
+@dataclass(frozen=True)
+class Reverted:
+    """A change undone: the account, and how many passkeys were removed with it."""
+
+    user: User
+    passkeys_removed: int
+
+
+def revert(change: EmailChange) -> Reverted | None:
+    """ "This wasn't me": the old address is the account's again, every pending change and
+    its links die, every session ends, every link mailed so far stops working, and every
+    passkey is removed: the person who asked knew the password, so may have added one, and
+    a passkey outlives the new password. The owner adds theirs again. Returns what was
+    undone, or None when the old address has meanwhile got an account of its own."""
     user = change.user
     user.email = change.old_email
     user.rotate_security_stamp()
     user.rotate_reset_nonce()
     db.session.execute(delete(EmailChange).where(EmailChange.user_id == user.id))
     sessions.end_sessions(user)
+    removed = len(user.passkeys)
+    user.passkeys.clear()  # delete-orphan: the rows go with the commit
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         return None
-    return user
+    return Reverted(user, removed)
 
 
 def purge_expired_changes() -> int:
     """Delete the changes whose links have all expired; return how many."""
     deadline = utcnow() - current_app.config["EMAIL_CHANGE_REVERT_DELAY"]
-    return db.session.execute(
-        delete(EmailChange).where(EmailChange.created_at < deadline)
-    ).rowcount
+    return db.session.execute(delete(EmailChange).where(EmailChange.created_at < deadline)).rowcount
 
 
 # --- The mails (templates/email/email_change_*.txt and .html) ------------------------------
