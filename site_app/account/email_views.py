@@ -80,8 +80,9 @@ def confirm(token):
 
 @bp.route("/revert/<token>", methods=["GET", "POST"])
 def revert(token):
-    """ "This wasn't me": the old address back, every session signed out, then a new password
-    (the link came to the account's own mailbox, so it may lead straight to the reset)."""
+    """The "this wasn't me" link: the old address back, every session signed out, the
+    passkeys removed, then a new password (the link came to the account's own mailbox, so
+    it may lead straight to the reset)."""
     check = email_changes.check_revert(token)
     if check.problem:
         return _link_problem(check.problem)

@@ -145,11 +145,12 @@ class Reverted:
 
 
 def revert(change: EmailChange) -> Reverted | None:
-    """ "This wasn't me": the old address is the account's again, every pending change and
-    its links die, every session ends, every link mailed so far stops working, and every
-    passkey is removed: the person who asked knew the password, so may have added one, and
-    a passkey outlives the new password. The owner adds theirs again. Returns what was
-    undone, or None when the old address has meanwhile got an account of its own."""
+    """Undo a change ("this wasn't me"): the old address is the account's again, every
+    pending change and its links die, every session ends, every link mailed so far stops
+    working, and every passkey is removed: the person who asked knew the password, so may
+    have added one, and a passkey outlives the new password. The owner adds theirs again.
+    Returns what was undone, or None when the old address has meanwhile got an account of
+    its own."""
     user = change.user
     user.email = change.old_email
     user.rotate_security_stamp()
