@@ -152,3 +152,18 @@ def test_no_passkey_control_on_an_ip_address(live, open_page):
     assert page.locator('[data-passkey-action="sign-in"]').is_hidden()
     page.goto(f"http://localhost:{live.port}/login")
     assert page.locator('[data-passkey-action="sign-in"]').is_visible()
+
+
+def test_the_autofill_turned_down_by_the_browser_says_nothing(live, open_page):
+    """A browser whose authenticator holds no passkey for the site turns the autofill's
+    request (conditional mediation) down by itself: the person has done nothing, so the
+    sign-in page shows no error."""
+    page = open_page(LANGS[0])
+    support.virtual_authenticator(page)
+    with page.expect_response("**/passkeys/sign-in/options") as options:
+        page.goto(f"http://localhost:{live.port}/login")
+    assert options.value.ok
+    assert page.locator('[data-passkey-action="sign-in"]').is_visible()
+    page.wait_for_timeout(1500)  # the browser's answer to the request comes in milliseconds
+    box = page.locator("[data-passkey-sign-in] [data-passkey-error]")
+    assert box.is_hidden(), box.inner_text()

@@ -278,11 +278,6 @@ def _capture_passkeys(browser, help_site: Path, workdir: Path, lang: str, out_di
         # A reader's browser, not "HeadlessChrome": the passkey's proposed name comes from it.
         page = support.new_page(browser, lang, user_agent=support.desktop_user_agent(browser))
         page.context.clock.set_fixed_time(support.FROZEN_AT)
-        # The button as a reader sees it: the virtual authenticator turns down the
-        # autofill's request at once when it holds no passkey, where a browser would wait.
-        page.add_init_script(
-            "PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);"
-        )
         support.virtual_authenticator(page)
         try:
             page.goto(live.named_url + "/login")

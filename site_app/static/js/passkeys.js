@@ -150,8 +150,11 @@
     if (field && PublicKeyCredential.isConditionalMediationAvailable) {
       PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
         if (!available) { return; }
+        /* The person did nothing yet: a request the browser turns down by itself (no
+           passkey for this site, AbortError when the button takes over) says nothing. */
         ask(true).catch(function (error) {
-          if (error && error.name !== "AbortError") { showError(box, signIn, error); }
+          var quiet = !error || error.name === "AbortError" || error.name === "NotAllowedError";
+          if (!quiet) { showError(box, signIn, error); }
         });
       }).catch(function () {});
     }
