@@ -72,6 +72,10 @@ MAIL_USE_SSL = False
 MAIL_USERNAME = None
 MAIL_PASSWORD = None
 MAIL_DEFAULT_SENDER = "Centre d'aide <no-reply@example.org>"
+#: The service's name, as the mails' sender shows it in the inbox (« Centre d'aide Example »,
+#: "Example help center", «مركز مساعدة Example»): only the address of MAIL_DEFAULT_SENDER is
+#: used, its display name is this name in the mail's language (site_app/mail/wording.py).
+SERVICE_NAME = "Example"
 MAIL_TIMEOUT = 10
 SUPPORT_EMAIL = "support@example.org"
 #: Who delivers mails and runs the deferred jobs (site_app/mail/jobs.py): "background": a

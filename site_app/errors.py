@@ -40,8 +40,8 @@ ERRORS = {
         "form-expired",
         _l("The form has expired"),
         _l(
-            "For your security, forms expire after a while or when cookies are blocked. "
-            "Reload the page and submit the form again."
+            "For your security, forms expire after a while, and they don't work if cookies "
+            "are blocked. Reload the page and submit the form again."
         ),
     ),
     404: (

@@ -185,7 +185,14 @@ def sender(key: str, value: Any) -> str:
     refuse(key, 'an address such as "Centre d\'aide <no-reply@example.org>"', value)
 
 
-sender.raw_text = email_address.raw_text = True
+def display_name(key: str, value: Any) -> str:
+    """A name for a mail's From: header: one line of text, no angle brackets."""
+    if isinstance(value, str) and value.strip() and not re.search(r"[\x00-\x1f\x7f<>]", value):
+        return value
+    refuse(key, "a name on one line, such as Example", value)
+
+
+sender.raw_text = email_address.raw_text = display_name.raw_text = True
 
 
 def database_uri(key: str, value: Any) -> str | None:
@@ -286,6 +293,7 @@ RULES: dict[str, Callable[[str, Any], Any]] = {
     "MAIL_USERNAME": text(optional=True),
     "MAIL_PASSWORD": text(optional=True),
     "MAIL_DEFAULT_SENDER": sender,
+    "SERVICE_NAME": display_name,
     "MAIL_TIMEOUT": seconds,
     "OUTBOX_DELIVERY": choice("background", "worker", "inline"),
     "OUTBOX_MAX_DELAY": duration,

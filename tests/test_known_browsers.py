@@ -16,7 +16,7 @@ from conftest import OWNER, PASSWORD, create_account, link_in, person, reference
 NEW_PASSWORD = "the owner's brand new passphrase"
 ATTACKER_PASSWORD = "the attacker's own passphrase"
 OWNER_PASSWORD = "the owner's chosen passphrase"
-MOST_RECENT_WORKS = "Le dernier e-mail envoyé à cette adresse fonctionne toujours"
+MOST_RECENT_WORKS = "Le lien du dernier e-mail envoyé à cette adresse reste valable"
 ASK_FROM_KNOWN = "Sur un navigateur où vous vous êtes déjà connecté à ce compte"
 OWN_QUOTA_SPENT = "Ce navigateur a déjà demandé plusieurs e-mails pour cette adresse"
 

@@ -8,6 +8,7 @@ page writes its dates with the same helper, so they read as the mails' do.
 import re
 from datetime import UTC, datetime
 from email.utils import parseaddr
+from pathlib import Path
 
 import pytest
 from conftest import PASSWORD, create_account, person, sign_in, submit
@@ -19,6 +20,9 @@ from site_app.config import LANGUAGES
 from site_app.extensions import db
 from site_app.mail import deliver_pending
 
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+QUOTES = {"fr": ("« ", " »"), "en": ('"', '"'), "ar": ("«", "»")}
+
 #: The instant the dated mails are sent at, and how a native reader expects it written.
 SENT_AT = datetime(2026, 11, 28, 14, 5, 42, tzinfo=UTC)
 EXPECTED = {
@@ -29,9 +33,9 @@ EXPECTED = {
 
 
 def app_name(app, lang):
-    """The app's name in ``lang``, as its catalogs say it (the header of every mail)."""
+    """The sender's name in ``lang``, as the catalogs say it: the service's help center."""
     with app.test_request_context(), force_locale(lang):
-        return gettext("Help center")
+        return gettext("%(service)s help center", service=app.config["SERVICE_NAME"])
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -46,6 +50,40 @@ def test_the_sender_is_named_in_the_mails_language(app, client, inbox, lang):
 def test_each_language_has_its_own_sender_name(app):
     names = {lang: app_name(app, lang) for lang in LANGUAGES}
     assert len(set(names.values())) == len(LANGUAGES), names
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sender_names_the_service(app, lang):
+    """« Centre d'aide » alone does not say which service wrote: the name is in it, and
+    it is not the page header's name (review of issue 22)."""
+    with app.test_request_context(), force_locale(lang):
+        header = gettext("Help center")
+    assert app.config["SERVICE_NAME"] in app_name(app, lang)
+    assert app_name(app, lang) != header
+
+
+def test_the_service_name_is_a_setting(make_app, inbox):
+    app = make_app(SERVICE_NAME="Acme")
+    with app.app_context():
+        accounts.register("acme@example.org", PASSWORD, "fr")
+    assert inbox.last("acme@example.org")["From"].addresses[0].display_name == (
+        "Centre d'aide Acme"
+    )
+
+
+#: Where the guide sends the reader to the spam folder, it names the sender (issue 22).
+SPAM_ADVICE = ["troubleshooting", "create-account"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("page", SPAM_ADVICE)
+def test_the_guide_names_the_sender_where_it_sends_to_the_spam_folder(app, lang, page):
+    """The guide quotes the sender as the mails show it with the embedded SERVICE_NAME
+    (an operator who renames the service rewords these sentences too: README)."""
+    text = (DOCS / f"{page}.{lang}.md").read_text(encoding="utf-8")
+    text = re.sub(r"</?bdi>", "", text)
+    name = app_name(app, lang).replace("\u2068", "").replace("\u2069", "")
+    assert f"{QUOTES[lang][0]}{name}{QUOTES[lang][1]}" in text
 
 
 def test_the_configured_address_is_kept_and_named_in_the_mails_language(make_app, inbox):

@@ -119,7 +119,7 @@ def test_add_a_passkey_sign_in_with_it_and_remove_it(live, open_page, lang):
     page.locator('[data-passkey-action="remove"]').click()
     page.wait_for_selector("#passkeys")
     assert page.locator("[data-passkey]").count() == 0
-    assert words(live, lang, "No passkey yet.") in page.locator("#passkeys").inner_text()
+    assert words(live, lang, "No passkeys yet.") in page.locator("#passkeys").inner_text()
     support.sign_out(page)
     page.goto(base + "/login")
     page.locator('[data-passkey-action="sign-in"]').click()

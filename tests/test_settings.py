@@ -87,6 +87,7 @@ BAD = [
     ("OUTBOX_DELIVERY", "thread"),
     ("SUPPORT_EMAIL", "support"),
     ("MAIL_DEFAULT_SENDER", "Centre d'aide"),
+    ("SERVICE_NAME", "Example <no-reply@example.org>"),
     ("HEALTH_TOKEN", "short"),
     ("PUBLIC_URL", "help.example.org"),
     ("HELP_SITE_DIR", ""),

@@ -12,7 +12,7 @@ from site_app.models import User
 from site_app.templating import language_name, text_direction
 
 SUBJECTS = {
-    "fr": ("VEUILLEZ ACTIVER VOTRE COMPTE", "Votre compte est créé"),
+    "fr": ("VEUILLEZ ACTIVER VOTRE COMPTE", "Votre compte a été créé"),
     "en": ("PLEASE ACTIVATE YOUR ACCOUNT", "Your account has been created"),
     "ar": ("يُرجى تفعيل حسابك", "تم إنشاء حسابك"),
 }

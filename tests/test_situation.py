@@ -87,7 +87,7 @@ def test_mail_queued_while_smtp_is_down_then_sent_then_refused(make_app, inbox):
     submit(client, "/signup", {"email": "patient@example.com", "password": PASSWORD})
     queued = situation(client, "en")["mail"]
     assert queued["kind"] == "mail-queued"
-    assert "could not be reached yet. Next attempt at" in text(queued)
+    assert "reach the email server yet. Next attempt at" in text(queued)
 
     refusing = RefusingInbox()
     controller = Controller(refusing, hostname="127.0.0.1", port=port)

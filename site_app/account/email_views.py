@@ -37,8 +37,8 @@ def change():
         email_changes.request_change(current_user._get_current_object(), form.new_email.data)
         flash(
             _l(
-                "We sent a confirmation link to %(email)s. Your address changes once it is "
-                "opened; until then, sign in with your current address.",
+                "We sent a confirmation link to %(email)s. Your address will change once "
+                "you open it and confirm; until then, sign in with your current address.",
                 email=form.new_email.data,
             ),
             "success",
@@ -96,13 +96,14 @@ def revert(token):
         session.clear()
         if reverted.passkeys_removed:
             done = _l(
-                "The change of address is canceled, every session of your account is signed "
-                "out and its passkeys are removed. Choose a new password now: someone knows "
-                "yours. Then add your passkeys again from your account page."
+                "The email address change has been canceled, all your sessions have been "
+                "signed out and your account's passkeys have been removed. Choose a new "
+                "password now: someone knows yours. Then add your passkeys again from your "
+                "account page."
             )
         else:
             done = _l(
-                "The change of address is canceled and every session of your account is "
+                "The email address change has been canceled and all your sessions have been "
                 "signed out. Choose a new password now: someone knows yours."
             )
         flash(done, "success")

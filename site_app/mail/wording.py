@@ -2,12 +2,14 @@
 date reads.
 
 A reader who does not read French spots the mail by its sender in the inbox and the spam
-folder, so the sender's display name is written in the mail's language (the app's « Help
-center »); the address stays ``MAIL_DEFAULT_SENDER``'s. Every date a mail gives is written
-by :func:`mail_datetime` (the ``mail_datetime`` filter of the templates): the long date,
-hours and minutes, and « UTC » — never seconds, never Babel's « TU ». The account page
-writes its dates (created, activated, last sign-in, a session's last activity) with the
-same filter, so they read as the mails' do.
+folder, so the sender's display name is written in the mail's language and names the
+service (``SERVICE_NAME``): « Centre d'aide Example », "Example help center" — a name of its
+own (msgid ``%(service)s help center``), since the page header's « Centre d'aide » alone
+does not say which service sent the mail. The address stays ``MAIL_DEFAULT_SENDER``'s.
+Every date a mail gives is written by :func:`mail_datetime` (the ``mail_datetime`` filter
+of the templates): the long date, hours and minutes, and « UTC » — never seconds, never
+Babel's « TU ». The account page writes its dates (created, activated, last sign-in, a
+session's last activity) with the same filter, so they read as the mails' do.
 """
 
 from datetime import UTC, datetime
@@ -18,15 +20,25 @@ from flask import Flask, current_app
 from flask_babel import get_locale, gettext
 
 
+def sender_name() -> str:
+    """The sender's display name in the current language: the service's help center.
+
+    The guide quotes it where it sends the reader to the spam folder (troubleshooting,
+    « Regardez dans votre dossier de courrier indésirable »), and the situation box of the
+    guide names it (site_app/situation/explain.py).
+    """
+    return gettext("%(service)s help center", service=current_app.config["SERVICE_NAME"])
+
+
 def sender(locale: str) -> str:
-    """``MAIL_DEFAULT_SENDER``'s address under the app's name in ``locale``.
+    """``MAIL_DEFAULT_SENDER``'s address under :func:`sender_name` in ``locale``.
 
     Call it with ``locale`` active (``force_locale``). The name is quoted, not encoded:
     the outbox and the development mailbox show it as written, Flask-Mail encodes it
     (RFC 2047) when the mail leaves.
     """
     address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-    name = gettext("Help center").replace("\\", "\\\\").replace('"', '\\"')
+    name = sender_name().replace("\\", "\\\\").replace('"', '\\"')
     return f'"{name}" <{address}>'
 
 

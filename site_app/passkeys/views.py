@@ -163,7 +163,8 @@ def register():
         return _refused(refusal.reason)
     flash(
         _l(
-            'The passkey "%(name)s" is added: you can now sign in with it, without your password.',
+            'The passkey "%(name)s" has been added. You can now sign in with it, '
+            "without a password.",
             name=passkey.name,
         ),
         "success",
@@ -178,7 +179,12 @@ def remove(ref):
     if not form.validate_on_submit():
         abort(400)
     if ceremonies.remove_passkey(current_user._get_current_object(), ref):
-        flash(_l("The passkey is removed: it no longer signs in to your account."), "success")
+        flash(
+            _l(
+                "The passkey has been removed and can no longer be used to sign in to your account."
+            ),
+            "success",
+        )
     else:
         flash(_l("That passkey was already removed."), "info")
     return redirect(url_for("account.index", _anchor="passkeys"))

@@ -16,7 +16,7 @@ from flask_babel import force_locale, format_datetime, format_timedelta, get_loc
 from flask_babel import lazy_gettext as _l
 
 from ..clock import utcnow
-from ..mail.wording import mail_datetime
+from ..mail.wording import mail_datetime, sender_name
 from . import record
 from .receipts import find_receipt
 
@@ -91,7 +91,7 @@ def _sender_name(locale: str | None) -> str:
     """The sender's name of the mails written in ``locale``, the language of the sign-up
     (site_app/mail/wording.py): the name this reader looks for in their inbox."""
     with force_locale(locale or str(get_locale())):
-        return gettext("Help center")
+        return sender_name()
 
 
 def _mail() -> dict | None:
@@ -140,7 +140,9 @@ def _mail() -> dict | None:
         kind, title = "mail-queued", _l("Our email to you is waiting to be sent")
         next_attempt = max(receipt.next_attempt_at or utcnow(), utcnow())
         if receipt.attempts:
-            line = _l("The email server could not be reached yet. Next attempt at %(time)s.")
+            line = _l(
+                "We haven't been able to reach the email server yet. Next attempt at %(time)s."
+            )
         else:
             line = _l("It is waiting for the email server. Next attempt at %(time)s.")
         lines.append(runs(line, time=_clock(next_attempt)))
