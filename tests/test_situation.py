@@ -68,7 +68,7 @@ def test_after_a_sign_up_the_mail_is_sent_to_the_masked_address(app, client, inb
     said = text(mail)
     assert "c••••@example.com" in said and "camille" not in said
     assert re.search(r"at \d{2}:\d{2} UTC", said)
-    assert f"the sender's name is {sender}." in said  # as the mail shows it
+    assert f'the sender\'s name is "{sender}".' in said  # as the mail shows it
     assert "Activate the account before" in said  # the deadline, 48 h after the sign-up
     # In every language, from the app's catalogs.
     for lang in app.config["LANGUAGES"]:

@@ -131,7 +131,10 @@ def _mail() -> dict | None:
         )
         lines.append(
             runs(
-                _l("Not in your inbox? Look in your spam folder: the sender's name is %(sender)s."),
+                _l(
+                    "Not in your inbox? Look in your spam folder: the sender's name is "
+                    '"%(sender)s".'
+                ),
                 sender=_sender_name(kept.get("l")),
             )
         )
