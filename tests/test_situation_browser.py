@@ -8,6 +8,7 @@ and a browser without script, read the guide as before.
 
 import pytest
 from conftest import PASSWORD
+from figure_tools import browser_support as support
 from figure_tools.browser_support import LiveApp, choose_language, new_page, sign_up
 
 
@@ -23,6 +24,8 @@ def live_smtp(help_site, tmp_path, smtp_server):
         yield live
 
 
+#: A phone's viewport (CSS pixels), as Lighthouse's mobile run has it.
+PHONE = {"width": 412, "height": 823}
 #: Where each article is (step A3 is a step of the sign-up, not a help topic of its own).
 PAGES = {"step-a3": "create-account/"}
 
@@ -90,6 +93,11 @@ def test_after_a_sign_up_the_guide_says_where_the_mail_is(browser, live_smtp, in
             before, after = places_before_and_after_the_fill(page, live_smtp, topic, lang)
             assert before[0][1] >= 50, (lang, topic, before)  # the room was there
             assert after[1][0] == before[1][0], (lang, topic, before, after)
+        # On a phone too (the room kept is taller there: the lines wrap more).
+        page.set_viewport_size(PHONE)
+        before, after = places_before_and_after_the_fill(page, live_smtp, "check-spam", lang)
+        assert after[1][0] == before[1][0], (lang, "phone", before, after)
+        page.set_viewport_size(support.VIEWPORT)
         # Articles of other situations stay as they were.
         article(page, live_smtp, "ip-blocked", lang)
         blocked = page.locator('#ip-blocked ~ [data-situation-for="block"]').first
