@@ -15,8 +15,8 @@ MESSAGE = "Bonjour, je ne reçois pas le mail d'activation."
 
 #: The acknowledgment's subject and the "replies can take a while" notice, per language.
 CONTACT_WORDS = {
-    "fr": ("Nous avons reçu votre message", "peuvent prendre du temps"),
-    "en": ("We received your message", "can take a while"),
+    "fr": ("Nous avons bien reçu votre message", "peuvent prendre du temps"),
+    "en": ("We've received your message", "can take a while"),
     "ar": ("وصلتنا رسالتك", "قد يستغرق الرد بعض الوقت"),
 }
 

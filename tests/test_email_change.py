@@ -236,7 +236,8 @@ def words(app, msgid, lang="fr"):
 
 PASSKEYS_GO = (
     "Canceling also removes your account's passkeys: whoever asked may have added one, and it "
-    "would still sign in after a new password. You can add yours again afterwards."
+    "would still let them sign in after you change your password. You can add yours again "
+    "afterwards."
 )
 
 

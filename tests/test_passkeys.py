@@ -358,7 +358,7 @@ def test_a_counter_that_goes_back_is_refused(app, owner):
         clone = person(app, "198.51.100.20")
         answer = passkey_sign_in(clone, authenticator, count=stale)
         assert answer.status_code == 400 and answer.get_json()["error"] == "counter"
-        assert "compteur" in answer.get_json()["message"]
+        assert "copiée" in answer.get_json()["message"]
         assert clone.get("/account").status_code == 302
     assert sessions_of(app, OWNER) == before
     assert passkeys_of(app, OWNER)[0].sign_count == 5

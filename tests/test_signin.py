@@ -164,7 +164,7 @@ def test_logout_is_post_only(client, member):
 
 
 RESET_SUBJECTS = {
-    "fr": ("Réinitialisez votre mot de passe", "Votre mot de passe a été modifié"),
+    "fr": ("Réinitialisation de votre mot de passe", "Votre mot de passe a été modifié"),
     "en": ("Reset your password", "Your password has been changed"),
     "ar": ("إعادة تعيين كلمة المرور", "تم تغيير كلمة المرور"),
 }

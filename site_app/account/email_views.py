@@ -96,15 +96,15 @@ def revert(token):
         session.clear()
         if reverted.passkeys_removed:
             done = _l(
-                "The email address change has been canceled, all your sessions have been "
-                "signed out and your account's passkeys have been removed. Choose a new "
+                "The email address change has been canceled, you've been signed out "
+                "everywhere and your account's passkeys have been removed. Choose a new "
                 "password now: someone knows yours. Then add your passkeys again from your "
                 "account page."
             )
         else:
             done = _l(
-                "The email address change has been canceled and all your sessions have been "
-                "signed out. Choose a new password now: someone knows yours."
+                "The email address change has been canceled and you've been signed out "
+                "everywhere. Choose a new password now: someone knows yours."
             )
         flash(done, "success")
         token = tokens.make_token(reverted.user, tokens.RESET_PASSWORD)

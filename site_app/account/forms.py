@@ -45,7 +45,7 @@ class AddPasskeyForm(Form):
     and the password), rendered here for its labels, hints and show-password button."""
 
     passkey_name = StringField(
-        _l("Name of the passkey"),
+        _l("Passkey name"),
         validators=[Length(max=60)],
         render_kw={"maxlength": 60, "autocomplete": "off"},
     )

@@ -94,7 +94,7 @@ def send_contact_message(
         "contact_ack",
         email,
         locale,
-        _l("We received your message %(reference)s", reference=contact.reference),
+        _l("We've received your message (%(reference)s)", reference=contact.reference),
         **context,
     )
     commit_and_dispatch()

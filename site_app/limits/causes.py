@@ -36,7 +36,7 @@ IP = Cause(
     "B2",
     "ip-blocked",
     _l("Too many attempts"),
-    _l("There were too many attempts from your IP address, so it is temporarily blocked."),
+    _l("Too many wrong passwords were entered from your IP address, so it is temporarily blocked."),
     "LOGIN_FAILURES_PER_IP",
     # Every sign-in from this network is refused until the block ends: the form is no use.
     kept_whole_block=True,
@@ -47,7 +47,7 @@ ACCOUNT = Cause(
     "account-protected",
     _l("This account is protected"),
     _l(
-        "Too many wrong passwords were tried for this account, from several connections. "
+        "Too many wrong passwords were tried on this account, from several connections. "
         "To protect it, the password alone isn't enough to sign in for a while."
     ),
     "LOGIN_FAILURES_PER_ACCOUNT",

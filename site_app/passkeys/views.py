@@ -46,7 +46,7 @@ REFUSALS = {
     "expired": (410, _l("The passkey request has expired. Try again.")),
     "invalid": (
         400,
-        _l("The passkey's answer could not be checked. Try again, or sign in with your password."),
+        _l("We couldn't verify your passkey. Try again, or sign in with your password."),
     ),
     "unknown": (
         400,
@@ -58,9 +58,9 @@ REFUSALS = {
     "counter": (
         400,
         _l(
-            "This passkey's signature counter went backwards: it may have been copied. For "
-            "your safety it can't sign you in. Sign in with your password, then check your "
-            "passkeys on your account page."
+            "This passkey seems to have been copied: for your safety, it can't be used to "
+            "sign in. Sign in with your password, then check your passkeys on your account "
+            "page."
         ),
     ),
     "taken": (409, _l("This passkey has already been added.")),
@@ -186,5 +186,5 @@ def remove(ref):
             "success",
         )
     else:
-        flash(_l("That passkey was already removed."), "info")
+        flash(_l("That passkey had already been removed."), "info")
     return redirect(url_for("account.index", _anchor="passkeys"))
