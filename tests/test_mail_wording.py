@@ -165,3 +165,18 @@ def test_the_account_page_writes_its_dates_as_the_mails_do(app, lang, time_machi
     # created, activated, last sign-in, and the session's « last seen »
     assert shown.count(EXPECTED[lang]) == 4, f"{lang}: {EXPECTED[lang]!r} x4 not in\n{shown}"
     assert not re.search(r"\d:\d\d:\d\d", shown), f"{lang}: seconds in\n{shown}"
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal(app):
+    """« 1er décembre 2026 », not « 1 décembre »; other days and languages are Babel's own."""
+    from site_app.mail.wording import mail_datetime
+
+    first = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    with app.test_request_context():
+        with force_locale("fr"):
+            assert mail_datetime(first) == gettext(
+                "%(date)s at %(time)s UTC", date="1er décembre 2026", time="09:30"
+            )
+            assert mail_datetime(SENT_AT).startswith("28 novembre 2026")
+        with force_locale("en"):
+            assert mail_datetime(first).startswith("December 1, 2026")

@@ -44,13 +44,17 @@ def sender(locale: str) -> str:
 
 def mail_datetime(value: datetime) -> str:
     """``value`` (naive UTC, as stored) as the mails write it in the current language:
-    « 28 novembre 2026 à 14:05 UTC », "November 28, 2026 at 2:05 PM UTC"."""
+    « 28 novembre 2026 à 14:05 UTC » (« 1er décembre » on the first), "November 28, 2026 at
+    2:05 PM UTC"."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     locale = get_locale()
+    date = format_date(value, "long", locale=locale)
+    if locale.language == "fr" and value.day == 1 and date.startswith("1 "):
+        date = "1er" + date[1:]  # French writes the first of the month as an ordinal
     return gettext(
         "%(date)s at %(time)s UTC",
-        date=format_date(value, "long", locale=locale),
+        date=date,
         time=format_time(value, "short", tzinfo=UTC, locale=locale),
     )
 
