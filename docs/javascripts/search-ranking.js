@@ -32,6 +32,8 @@ self.guideSearchRanking = function (tools) {
   var LEVEL = { title: 5, keywords: 5, topic: 5, labels: 2, app: 2 };
   /* A word the index has only as the start of a longer one (« simpl » of « simplement »). */
   var PREFIX = 0.5;
+  /* Shorter query words count only where the index has them whole. */
+  var SHORT = 3;
   /* A word found as typed, whole, in the heading (1), the topic's keywords or app strings,
      the heading's synonyms. */
   var EXACT_IN = { title: 1, topic: 0.5, labels: 0.5, app: 0.5, keywords: 0.25 };
@@ -87,6 +89,11 @@ self.guideSearchRanking = function (tools) {
     word.tokens.forEach(function (token) {
       var entry = tools.index().invertedIndex[token] || {};
       var whole = word.search.indexOf(token) !== -1;
+      /* A word of two letters (« in », « on », « up ») starts too many others to count
+         as their start. */
+      if (!whole && word.search.every(function (form) { return form.length < SHORT; })) {
+        return;
+      }
       Object.keys(entry).forEach(function (name) {
         if (name === "_index") { return; }
         var level = (LEVEL[name] || 1) * (whole ? 1 : PREFIX);

@@ -198,9 +198,13 @@
         var whole = pieces.length === 1 ?
           fold(typed.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "")) : word;
         present = {};
-        var forms = tokens.length ? [] : stems(word).concat(whole !== word ? stems(whole) : [])
-          .filter(function (form, n, all) { return all.indexOf(form) === n; });
+        var asTyped = tokens.length > 0;
+        /* Found as typed, a verb of the language's present tense is searched as its stem
+           too (« أحذف », I delete, starts « أحذفه »: « حذف » is the topic's word). */
+        var forms = (asTyped ? verbStems(word) : stems(word).concat(whole !== word ?
+          stems(whole) : [])).filter(function (form, n, all) { return all.indexOf(form) === n; });
         var chosen = [];
+        var typedSearch = search;
         var exists = function (form) {
           return found(lunr.TokenSet.fromString(form + "*")).length;
         };
@@ -217,7 +221,11 @@
             return chosen.indexOf(form) === -1;
           }));
         }
-        if (forms.length) { search = chosen; }
+        if (forms.length) {
+          search = asTyped ? typedSearch.concat(chosen.filter(function (form) {
+            return typedSearch.indexOf(form) === -1;
+          })) : chosen;
+        }
         var meant = words(typed);
         if (!tokens.length && word.length >= TYPO_LENGTH) {
           search = found(lunr.TokenSet.fromFuzzyString(word, 1)).sort()
@@ -321,6 +329,15 @@
       });
     });
     return forms.sort(function (a, b) { return b.length - a.length; }).concat(others);
+  }
+
+  /* ``word`` without its one-letter verb prefix (« أحذف » → « حذف »), three letters or
+     more left, for a word of four letters or more. */
+  function verbStems(word) {
+    return affixes.prefixes.filter(function (p) {
+      return Array.from(p).length === 1 && word.indexOf(p) === 0 &&
+        Array.from(word).length - 1 >= 3;
+    }).map(function (p) { return word.slice(p.length); });
   }
 
   /* The nouns ``noun_patterns`` make of a three-letter stem (« غير » → « تغيير »). */
