@@ -37,6 +37,7 @@
   var RESULT = 3;
   var TYPO_LENGTH = 5;
   var MAX_CORRECTIONS = 3;
+  var ARABIC_MARKS = /[\u064B-\u065F\u0670]/g;
 
   var material = new URL(new URL(self.location.href).searchParams.get("material") || "",
     self.location.href);
@@ -56,7 +57,7 @@
   var index = null;
   /* The index's verb_prefixes, verb_suffixes, noun_patterns, verb_initials
      (docs/search/languages.yml). */
-  var affixes = { prefixes: [], suffixes: [], patterns: [], initials: [] };
+  var affixes = { prefixes: [], suffixes: [], patterns: [], initials: [], particles: [] };
   var wordSeparator = /\s+/;
   var contractions = {}; /* « can't » → « cannot » */
   var idioms = []; /* [pattern, what it means]: « où est passé le mail » → + « jamais reçu » */
@@ -78,7 +79,8 @@
       if (message && message.type === SETUP) {
         var config = message.data.config || {};
         affixes = { prefixes: config.verb_prefixes || [], suffixes: config.verb_suffixes || [],
-          patterns: config.noun_patterns || [], initials: config.verb_initials || [] };
+          patterns: config.noun_patterns || [], initials: config.verb_initials || [],
+          particles: config.query_particles || [] };
         contractions = config.contractions || {};
         idioms = (config.idioms || []).map(function (idiom) {
           try { return [new RegExp(idiom[0], "giu"), idiom[1]]; } catch (error) { return null; }
@@ -172,6 +174,9 @@
     var kept = [];
     var dropped = [];
     var typedQuery = query;
+    /* Arabic diacritics off (the index has every word without them too): an idiom's
+       « أفع\p{L}* » then matches « أفعّل » whole. */
+    query = query.replace(ARABIC_MARKS, "");
     Object.keys(contractions).forEach(function (form) {
       var pattern = new RegExp("(^|[^\\p{L}])" + form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") +
         "(?![\\p{L}])", "giu");
@@ -331,10 +336,11 @@
     return forms.sort(function (a, b) { return b.length - a.length; }).concat(others);
   }
 
-  /* ``word`` without its one-letter verb prefix (« أحذف » → « حذف »), three letters or
-     more left, for a word of four letters or more. */
+  /* ``word`` without its one-letter verb prefix (« أحذف » → « حذف ») or the particle
+     written before a word without the article (« بكلمة » → « كلمة »), three letters or
+     more left. */
   function verbStems(word) {
-    return affixes.prefixes.filter(function (p) {
+    return affixes.prefixes.concat(affixes.particles).filter(function (p) {
       return Array.from(p).length === 1 && word.indexOf(p) === 0 &&
         Array.from(word).length - 1 >= 3;
     }).map(function (p) { return word.slice(p.length); });

@@ -70,6 +70,8 @@ class Language:
     verb_suffixes: list[str] = field(default_factory=list)
     noun_patterns: list[str] = field(default_factory=list)
     verb_initials: list[str] = field(default_factory=list)
+    #: Letters written before a word without the article (« بكلمة »), tried off a query word.
+    query_particles: list[str] = field(default_factory=list)
     contractions: dict[str, str] = field(default_factory=dict)
     #: What a phrase of a query means (a regular expression → what it is searched as).
     idioms: dict[str, str] = field(default_factory=dict)
@@ -180,6 +182,7 @@ def language(code: str, base_separator: str, docs_dir: str) -> Language:
         verb_suffixes=[str(w) for w in settings.get("verb_suffixes") or []],
         noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
         verb_initials=[str(w) for w in settings.get("verb_initials") or []],
+        query_particles=[str(w) for w in settings.get("query_particles") or []],
         contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
         idioms=_idioms(code, settings.get("idioms") or {}),
         compounds=[str(w) for w in settings.get("compounds") or []],
