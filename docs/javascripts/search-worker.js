@@ -340,10 +340,13 @@
      written before a word without the article (« بكلمة » → « كلمة »), three letters or
      more left. */
   function verbStems(word) {
-    return affixes.prefixes.concat(affixes.particles).filter(function (p) {
+    var nounEnd = /[ةه]$/.test(word); /* « إعادة » is a noun: not « عاد » */
+    return (nounEnd ? [] : affixes.prefixes.concat(affixes.particles)).filter(function (p) {
       return Array.from(p).length === 1 && word.indexOf(p) === 0 &&
         Array.from(word).length - 1 >= 3;
-    }).map(function (p) { return word.slice(p.length); });
+    }).map(function (p) { return word.slice(p.length); })
+      /* A three-letter verb as typed, its verbal noun too (« فعّل » → « تفعيل »). */
+      .concat(Array.from(word).length === 3 && affixes.patterns.length ? [word] : []);
   }
 
   /* The nouns ``noun_patterns`` make of a three-letter stem (« غير » → « تغيير »). */
