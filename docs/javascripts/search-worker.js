@@ -14,7 +14,7 @@
  *   person's prefix, and as its verbal noun, rather than the bare stem when the guide has
  *   it (Arabic « أحذف » → « حذف », « أغير » → « تغيير », « وصلني » → « تصل »);
  * - else, with five letters or more, replaced by the words of the index one edit away
- *   (a typo: « pasword », « activaton »);
+ *   (a typo: « pasword », « activaton »; four letters are enough in Arabic: « خروح »);
  * - else dropped: a word found nowhere must not hide what the others find (DocSearch's
  *   optional words), nor be listed as missing under every result.
  * English contractions are searched as the word ("can't" → "cannot"), idioms as what they
@@ -35,7 +35,7 @@
   var SETUP = 0; /* Material's SearchMessageType: SETUP, READY, QUERY, RESULT */
   var QUERY = 2;
   var RESULT = 3;
-  var TYPO_LENGTH = 5;
+  var typoLength = 5; /* the index's typo_length: shorter words are not corrected */
   var MAX_CORRECTIONS = 3;
   var ARABIC_MARKS = /[\u064B-\u065F\u0670]/g;
 
@@ -89,6 +89,7 @@
           .sort(function (a, b) { return b.length - a.length; });
         weak = (config.weak_words || []).map(fold);
         wordSeparator = new RegExp(config.word_separator || config.separator || "\\s+");
+        typoLength = config.typo_length || 5;
         ranking.remember(message.data.docs || [], new RegExp(config.separator || "\\s+"));
       } else if (message && message.type === QUERY && index) {
         var query = prepare(String(message.data || ""));
@@ -232,7 +233,7 @@
           })) : chosen;
         }
         var meant = words(typed);
-        if (!tokens.length && word.length >= TYPO_LENGTH) {
+        if (!tokens.length && Array.from(word).length >= typoLength) {
           search = found(lunr.TokenSet.fromFuzzyString(word, 1)).sort()
             .slice(0, MAX_CORRECTIONS);
           tokens = [].concat.apply([], search.map(function (near) {

@@ -176,6 +176,7 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
                  "query_particles"):
         if affixes := getattr(lang, name):
             config[name] = sorted({*affixes, *map(fold, affixes)}, key=lambda a: (-len(a), a))
+    config["typo_length"] = lang.typo_length
     if lang.contractions:
         config["contractions"] = {k.lower(): v for k, v in lang.contractions.items()}
     if lang.idioms:

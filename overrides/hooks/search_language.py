@@ -72,6 +72,8 @@ class Language:
     verb_initials: list[str] = field(default_factory=list)
     #: Letters written before a word without the article (« بكلمة »), tried off a query word.
     query_particles: list[str] = field(default_factory=list)
+    #: Query words this long or longer that find nothing are corrected (one edit).
+    typo_length: int = 5
     contractions: dict[str, str] = field(default_factory=dict)
     #: What a phrase of a query means (a regular expression → what it is searched as).
     idioms: dict[str, str] = field(default_factory=dict)
@@ -183,6 +185,7 @@ def language(code: str, base_separator: str, docs_dir: str) -> Language:
         noun_patterns=[str(w) for w in settings.get("noun_patterns") or []],
         verb_initials=[str(w) for w in settings.get("verb_initials") or []],
         query_particles=[str(w) for w in settings.get("query_particles") or []],
+        typo_length=int(settings.get("typo_length") or 5),
         contractions={str(k): str(v) for k, v in (settings.get("contractions") or {}).items()},
         idioms=_idioms(code, settings.get("idioms") or {}),
         compounds=[str(w) for w in settings.get("compounds") or []],
