@@ -172,8 +172,13 @@ def prepare_index(data: dict, lang: Language, rules: list[Rule], topics: dict) -
     config["pipeline"] = []
     # Read by docs/javascripts/search-worker.js, not by Material.
     config["word_separator"] = lang.word_separator
-    for name in ("verb_prefixes", "verb_suffixes", "noun_patterns", "verb_initials",
-                 "query_particles"):
+    for name in (
+        "verb_prefixes",
+        "verb_suffixes",
+        "noun_patterns",
+        "verb_initials",
+        "query_particles",
+    ):
         if affixes := getattr(lang, name):
             config[name] = sorted({*affixes, *map(fold, affixes)}, key=lambda a: (-len(a), a))
     config["typo_length"] = lang.typo_length
