@@ -7,8 +7,9 @@ Per language of the guide, in the order the search box shows the results:
 - the held-out sets (``tests/search_heldout.yml``, written before any tuning, tuning data
   since the second round of issue 21; ``tests/search_heldout_2.yml``, written before that
   round, tuning data since the third; ``tests/search_heldout_3.yml``, written before the
-  third round and never tuned on): first for at least 90 %, within the first three for
-  all;
+  third round, tuning data since the fourth; ``tests/search_heldout_4.yml``, written before
+  the fourth round and never tuned on): first for at least 90 %, within the first three for
+  all (``HELD_OUT_REACHED``: the floors, where the goal is not reached yet);
 - French labels read on screen (every set's ``<lang>_seen_french``), typed into every
   language's guide by a reader who has not switched the language yet: within the first
   three;
@@ -76,11 +77,19 @@ def live(help_site, tmp_path_factory):
 
 
 #: The held-out sets: the first (tuning data since the second round of issue 21), the
-#: second (tuning data since the third) and the third (tuning data since the fourth).
+#: second (tuning data since the third), the third (tuning data since the fourth) and the
+#: fourth (written before the fourth round, never tuned on, measured at its end).
 HELD_OUT_SETS = {
     "held-out": search.HELDOUT,
     "held-out-2": search.HELDOUT_2,
     "held-out-3": search.HELDOUT_3,
+    "held-out-4": search.HELDOUT_4,
+}
+#: The French labels of a set, per language where they are not all within the first three
+#: yet: (first, within three) as measured. Their goal test is expected to fail (strict);
+#: the figures must not go down. The other sets' labels are checked together below.
+SEEN_REACHED = {
+    "held-out-4": {"en": (36, 37)},
 }
 
 
@@ -91,7 +100,8 @@ def _sets(lang):
         "seen": search.load_queries([lang], search.SEEN_FRENCH)
         + [
             query
-            for path in HELD_OUT_SETS.values()
+            for name, path in HELD_OUT_SETS.items()
+            if lang not in SEEN_REACHED.get(name, {})
             for query in search.load_heldout([lang], search.SEEN_FRENCH, path)
         ],
     }
@@ -137,6 +147,9 @@ HELD_OUT_REACHED = {
     "held-out": {},
     "held-out-2": {},
     "held-out-3": {},
+    # The fourth set, measured once at the fourth round's end (6 Dec): at least 90 % first
+    # everywhere, but not every question within the first three.
+    "held-out-4": {"fr": (73, 74), "en": (72, 73), "ar": (68, 71)},
 }
 
 
@@ -166,6 +179,30 @@ def test_the_held_out_figures_do_not_go_down(node, name, lang):
     report = "\n".join(search.failures(results))
     reached_first, reached_top3 = HELD_OUT_REACHED[name][lang]
     assert first >= reached_first and top3 >= reached_top3, f"{first}, {top3}/{total}:\n{report}"
+
+
+def _seen_below_goal(expected_to_fail):
+    for name, languages in SEEN_REACHED.items():
+        for lang, (first, top3) in languages.items():
+            reason = f"{name} labels not all within three in {lang}: {first} first, {top3}"
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if expected_to_fail else []
+            yield pytest.param(name, lang, marks=marks)
+
+
+@pytest.mark.parametrize(("name", "lang"), list(_seen_below_goal(True)))
+def test_french_labels_of_a_set_below_the_goal(node, name, lang):
+    """The goal for the labels of ``SEEN_REACHED``'s sets: expected to fail (strict)."""
+    results = node(search.load_heldout([lang], search.SEEN_FRENCH, HELD_OUT_SETS[name]))
+    first, top3, total = search.summary(results)[lang]
+    assert top3 == total, f"{first}, {top3}/{total} within three"
+
+
+@pytest.mark.parametrize(("name", "lang"), list(_seen_below_goal(False)))
+def test_the_french_labels_figures_do_not_go_down(node, name, lang):
+    results = node(search.load_heldout([lang], search.SEEN_FRENCH, HELD_OUT_SETS[name]))
+    first, top3, total = search.summary(results)[lang]
+    reached_first, reached_top3 = SEEN_REACHED[name][lang]
+    assert first >= reached_first and top3 >= reached_top3, f"{first}, {top3}/{total}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
