@@ -4,6 +4,7 @@ Tests that need PostgreSQL or Redis fail when ``CI=true`` and the service is
 missing; elsewhere they are skipped with a message saying why.
 """
 
+import atexit
 import email
 import email.policy
 import fcntl
@@ -12,6 +13,7 @@ import re
 import shutil
 import socket
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -197,6 +199,48 @@ class SharedTemplates(BytecodeCache):
 SHARED_TEMPLATES = SharedTemplates()
 
 
+def _sqlite_file(uri: str) -> Path | None:
+    """The file of a SQLite database URI, or None (another database, or in memory)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+class SqliteSchema:
+    """A SQLite file holding the empty schema, made once per test process by
+    ``db.create_all()`` and copied for each new test database: the same file as a
+    ``create_all`` of its own, for a file copy instead of about 40 DDL statements and
+    their commits (and their ``drop_all`` at the end). Only a database file that does not
+    exist yet is copied; an app made again on the same file still gets ``drop_all`` and
+    ``create_all`` (its data is wiped, as before)."""
+
+    def __init__(self):
+        self.template: Path | None = None
+
+    def copy_to(self, uri: str) -> bool:
+        target = _sqlite_file(uri)
+        if self.template is None or target is None or target.exists():
+            return False
+        shutil.copyfile(self.template, target)
+        return True
+
+    def keep(self, uri: str) -> None:
+        """Keep the schema just made at ``uri`` as the template (the first one only)."""
+        source = _sqlite_file(uri)
+        if self.template is not None or source is None:
+            return
+        folder = tempfile.mkdtemp(prefix="test-schema-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        self.template = Path(folder) / "schema.db"
+        shutil.copyfile(source, self.template)
+
+
+SQLITE_SCHEMA = SqliteSchema()
+
+
 @pytest.fixture
 def make_app(tmp_path, smtp_server, help_site, database_uri):
     """Build an app with test settings; extra settings override them."""
@@ -217,11 +261,14 @@ def make_app(tmp_path, smtp_server, help_site, database_uri):
             **FAST_HASHING,
         }
         config.update(overrides)
+        copied = SQLITE_SCHEMA.copy_to(config["SQLALCHEMY_DATABASE_URI"])
         app = create_app(config)
         app.jinja_env.bytecode_cache = SHARED_TEMPLATES
-        with app.app_context():
-            db.drop_all()
-            db.create_all()
+        if not copied:
+            with app.app_context():
+                db.drop_all()
+                db.create_all()
+            SQLITE_SCHEMA.keep(config["SQLALCHEMY_DATABASE_URI"])
         apps.append(app)
         return app
 
@@ -229,7 +276,8 @@ def make_app(tmp_path, smtp_server, help_site, database_uri):
     for app in apps:
         with app.app_context():
             db.session.remove()
-            db.drop_all()
+            if not _sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"]):
+                db.drop_all()  # a shared PostgreSQL schema; a SQLite file is the test's own
             db.engine.dispose()
 
 
@@ -379,8 +427,9 @@ def requirement_missing(message: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="session")
+def chromium_process():
+    """One Chromium per test process: starting one costs about a second of CPU."""
     from figure_tools import browser_support as support
 
     problem = support.missing_browser()
@@ -388,6 +437,16 @@ def browser():
         requirement_missing(f"browser tests need a browser: {problem}")
     with support.chromium() as browser:
         yield browser
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_process):
+    """The process's Chromium for a test module. Each test opens contexts of its own
+    (``open_page``, ``support.new_page``); whatever context a module leaves open is closed
+    at its end, as when each module had a browser of its own."""
+    yield chromium_process
+    for context in list(chromium_process.contexts):
+        context.close()
 
 
 @pytest.fixture

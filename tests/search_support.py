@@ -12,6 +12,7 @@ same index (``measure_with_node``, through ``tests/search_node.js``): the tests 
 that both read the same answers.
 """
 
+import functools
 import json
 import os
 import re
@@ -33,6 +34,16 @@ HELDOUT_3 = ROOT / "tests" / "search_heldout_3.yml"
 HELDOUT_4 = ROOT / "tests" / "search_heldout_4.yml"
 REGISTRY = ROOT / "docs" / "topics.yml"
 NODE_SEARCH = ROOT / "tests" / "search_node.js"
+#: libyaml's parser when PyYAML has it: the pure-Python one takes about 0.1 s of CPU per
+#: query file, and the tests read each file many times.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
+def _read_yaml(path: Path):
+    """The data of ``path``, parsed once per process (callers never change it)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+
 
 #: The results as a reader reads them. Material groups them by page: each group shows the
 #: page as a header (a result itself only when it matches best, then with its text), its
@@ -84,7 +95,7 @@ class Query:
 
 def reference_queries(languages) -> list[Query]:
     """Every reference of the registry, typed as printed, finds its topic."""
-    registry = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    registry = _read_yaml(REGISTRY)
     return [
         Query(lang, reference, topic)
         for topic, entry in registry.items()
@@ -100,7 +111,7 @@ SEEN_FRENCH = "{lang}_seen_french"
 
 
 def _load(path: Path, languages, kind: str) -> list[Query]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _read_yaml(path)
     return [
         Query(lang, str(q), str(a))
         for lang in languages

@@ -64,13 +64,6 @@ def node(help_site):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    _missing(support.missing_browser(), "a browser")
-    with support.chromium() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
 def live(help_site, tmp_path_factory):
     with support.LiveApp(help_site, tmp_path_factory.mktemp("search-app")) as live:
         yield live
