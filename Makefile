@@ -95,10 +95,16 @@ run: translations docs migrate
 ## TMPDIR is not set.
 TEST_TMPDIR = $(or $(TMPDIR),$(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 2000000 {print "/dev/shm"}'))
 
+## Two test processes per core: a process waiting for Chromium, a server it started, a
+## build or a clock leaves its core to another (one per core left a core idle about half
+## the time). A test file stays in one process (its fixtures, Redis, servers); the longest
+## files start first, in the order of tests/conftest.py (LONGEST_FIRST).
+TEST_WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) )))
+
 test: translations $(AXE)
 	$(BIN)/ruff check site_app tests overrides scripts bench
-	# One process per core; a test file stays in one process (its fixtures, Redis, servers).
-	$(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) )$(BIN)/python -m pytest -n auto --dist loadfile
+	$(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) )$(BIN)/python -m pytest -n $(TEST_WORKERS) \
+	  --dist loadfile --no-loadscope-reorder
 
 ## The benchmarks, by hand (not CI): wrk, valgrind, Flask-Security-Too, PostgreSQL, Redis.
 ## Writes bench/results/<commit>.json and the table of bench/README.md (about 15 minutes).

@@ -152,6 +152,38 @@ def postgres_uri():
     engine.dispose()
 
 
+#: The test files that take longest (wall time, measured with --durations and a per-test CPU
+#: recorder, longest first): they run first. `make test` keeps this order
+#: (--no-loadscope-reorder: xdist would put the files with most tests first), so that the
+#: short files fill the workers at the end instead of one long file running alone.
+LONGEST_FIRST = (
+    "test_browser.py",
+    "test_search.py",
+    "test_preview.py",
+    "test_search_index.py",
+    "test_guide_policy.py",
+    "test_passkeys_browser.py",
+    "test_situation_browser.py",
+    "test_docs.py",
+    "test_sessions.py",
+    "test_new_language.py",
+    "test_translations.py",
+    "test_signin.py",
+    "test_unstorable_text.py",
+    "test_settings.py",
+    "test_figures.py",
+    "test_shared_limits.py",
+    "test_production.py",
+    "test_contact_suggestions.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest files first (``LONGEST_FIRST``), the others after them in their order."""
+    rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 def pytest_generate_tests(metafunc):
     """Tests marked ``both_databases`` run on SQLite and PostgreSQL; the others on SQLite.
 
