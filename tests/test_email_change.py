@@ -77,7 +77,7 @@ def test_the_owner_changes_the_address(app, owner, inbox):
     assert confirmation["Subject"] == "Confirmez votre nouvelle adresse e-mail"
     assert confirmation.get_body(preferencelist=("html",)) is not None
     notice = inbox.last(OWNER)
-    assert notice["Subject"] == "Un changement de votre adresse e-mail a été demandé"
+    assert notice["Subject"] == "Demande de changement de votre adresse e-mail"
     assert NEW in text_of(notice)
 
     link = link_in(confirmation, "/account/email/confirm/")
@@ -137,7 +137,7 @@ def test_an_address_with_an_account_gets_the_same_answer_and_its_owner_a_mail(ap
     (told,) = inbox.to(TAKEN)
     assert told["Subject"] == "Quelqu'un a tenté d'associer votre adresse à un autre compte"
     assert "/account/email/confirm/" not in str(told)
-    assert inbox.last(OWNER)["Subject"] == "Un changement de votre adresse e-mail a été demandé"
+    assert inbox.last(OWNER)["Subject"] == "Demande de changement de votre adresse e-mail"
     assert address_of(app, public_id(app, OWNER)) == OWNER
     assert sign_in(browser(app, "203.0.113.30"), TAKEN).status_code == 302
 

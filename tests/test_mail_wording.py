@@ -27,7 +27,7 @@ QUOTES = {"fr": ("« ", " »"), "en": ('"', '"'), "ar": ("«", "»")}
 SENT_AT = datetime(2026, 11, 28, 14, 5, 42, tzinfo=UTC)
 EXPECTED = {
     "fr": "28 novembre 2026 à 14:05 UTC",
-    "en": "November 28, 2026 at 2:05\u202fPM UTC",  # CLDR: a narrow no-break space
+    "en": "November 28, 2026, at 2:05\u202fPM UTC",  # CLDR: a narrow no-break space
     "ar": "28 نوفمبر 2026 الساعة 2:05 م بتوقيت UTC",
 }
 
@@ -175,7 +175,7 @@ def test_french_writes_the_first_of_the_month_as_an_ordinal(app):
     with app.test_request_context():
         with force_locale("fr"):
             assert mail_datetime(first) == gettext(
-                "%(date)s at %(time)s UTC", date="1er décembre 2026", time="09:30"
+                "%(date)s, at %(time)s UTC", date="1er décembre 2026", time="09:30"
             )
             assert mail_datetime(SENT_AT).startswith("28 novembre 2026")
         with force_locale("en"):

@@ -145,7 +145,7 @@ def test_signing_up_twice_makes_one_account_and_tells_the_owner(client, inbox, a
     assert second.location == first.location
     # The owner is told, in the owner's language (not the stranger's).
     [notice] = inbox.to("twice@example.org")
-    assert notice["Subject"] == "Sign-up attempt with your address"
+    assert notice["Subject"] == "Someone tried to sign up with your email address"
     with app.app_context():
         count = db.session.scalar(select(func.count(User.id)))
         assert count == 1

@@ -62,7 +62,7 @@ def signup_with_existing_address(user: User) -> None:
         "signup_existing",
         user.email,
         user.locale,
-        _l("Sign-up attempt with your address"),
+        _l("Someone tried to sign up with your email address"),
         login_link=_external("auth.login"),
         reset_link=_external("auth.forgot_password"),
         **_common(user),

@@ -53,7 +53,7 @@ def mail_datetime(value: datetime) -> str:
     if locale.language == "fr" and value.day == 1 and date.startswith("1 "):
         date = "1er" + date[1:]  # French writes the first of the month as an ordinal
     return gettext(
-        "%(date)s at %(time)s UTC",
+        "%(date)s, at %(time)s UTC",
         date=date,
         time=format_time(value, "short", tzinfo=UTC, locale=locale),
     )

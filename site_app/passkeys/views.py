@@ -66,7 +66,7 @@ REFUSALS = {
     "taken": (409, _l("This passkey has already been added.")),
     "password": (422, _l("Incorrect password.")),
     "password-missing": (422, _l("Enter your password.")),
-    "name": (422, _l("Give the passkey a name of at most 60 characters.")),
+    "name": (422, _l("Use a passkey name of 60 characters or fewer.")),
 }
 
 

@@ -102,7 +102,7 @@ def _mail() -> dict | None:
     signup = kept.get("why") == "signup"
     lines = []
     if receipt.refused_at is not None:
-        kind, title = "mail-refused", _l("Our email to you was rejected")
+        kind, title = "mail-refused", _l("Our email to you was refused")
         lines.append(
             runs(
                 _l("The receiving server refused it, with this reply: %(reply)s"),
@@ -124,7 +124,7 @@ def _mail() -> dict | None:
         kind, title = "mail-sent", _l("Our email to you was sent")
         lines.append(
             runs(
-                _l("Handed to the email server at %(time)s, for %(address)s."),
+                _l("Handed to our email server at %(time)s, addressed to %(address)s."),
                 time=_clock(receipt.sent_at),
                 address=receipt.recipient_hint,
             )
