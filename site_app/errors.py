@@ -53,7 +53,7 @@ ERRORS = {
         "method-not-allowed",
         _l("This action is not possible here"),
         _l(
-            "This page can't be used that way. "
+            "This page can't be opened this way (for example, from your browser history). "
             "Go back to the previous page and use the buttons on it."
         ),
     ),

@@ -22,7 +22,7 @@ EMAIL_MAX_LENGTH = 254
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_TEXT = _l(
     "This text contains an invisible character that can't be saved. "
-    "Remove it, or type the text again."
+    "Type the text again instead of pasting it."
 )
 
 

@@ -22,7 +22,7 @@ SENDER = "sender.private@example.org"
 SECRET = "Mon numéro de client est 4242"
 UNSTORABLE = (
     "This text contains an invisible character that can't be saved. "
-    "Remove it, or type the text again."
+    "Type the text again instead of pasting it."
 )
 SAME_ORIGIN = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
 
