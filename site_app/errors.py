@@ -47,7 +47,10 @@ ERRORS = {
     404: (
         "page-not-found",
         _l("Page not found"),
-        _l("There is no page at this address. It may have been mistyped, or the page has moved."),
+        _l(
+            "There is no page at this address. "
+            "It may have been mistyped, or the page may have moved."
+        ),
     ),
     405: (
         "method-not-allowed",
