@@ -147,9 +147,10 @@ HELD_OUT_REACHED = {
     "held-out": {},
     "held-out-2": {},
     "held-out-3": {},
-    # The fourth set, measured once at the fourth round's end (6 Dec): at least 90 % first
-    # everywhere, but not every question within the first three.
-    "held-out-4": {"fr": (73, 74), "en": (72, 73), "ar": (68, 71)},
+    # The fourth set, measured at the fourth round's end (6 Dec): at least 90 % first in
+    # French and English, 68 then 67 of 75 in Arabic (after the fourth native read renamed
+    # an Arabic heading), and not every question within the first three.
+    "held-out-4": {"fr": (73, 74), "en": (72, 73), "ar": (67, 71)},
 }
 
 
