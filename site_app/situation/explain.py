@@ -29,7 +29,7 @@ LINK_KINDS = {
 }
 BLOCK_LINES = {
     "ip": _l(
-        "Sign-ins from your connection (its IP address) are blocked. "
+        "Sign-ins from your IP address are temporarily blocked. "
         "You can try again in %(duration)s."
     ),
     "account": _l(
