@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import current_app, session, url_for
-from flask_babel import force_locale, format_datetime, format_timedelta, get_locale, gettext
+from flask_babel import force_locale, format_time, format_timedelta, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..clock import utcnow
@@ -70,7 +70,9 @@ def _when(moment: datetime) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    return format_datetime(moment, "HH:mm") + " UTC"
+    """A time of today as the mails write theirs (``mail_datetime``): the language's own
+    clock (« 14:05 UTC », "2:05 PM UTC"), in UTC."""
+    return format_time(moment, "short") + " UTC"
 
 
 def _from_epoch(seconds: float) -> datetime:
